@@ -1,0 +1,91 @@
+"""The command line: thin commands that parse arguments and call the library."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .build import build, run_import
+from .config import CONFIG_FILE
+from .errors import InputError
+
+
+def find_site(start: Path) -> Path:
+    """The folder holding site.yaml: ``start`` or the nearest parent; else ``start`` itself."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return start
+
+
+def cmd_import(args) -> int:
+    report = run_import(args.site, write=True)
+    if report is None:
+        print("no seed in seeds/: nothing to import", file=sys.stderr)
+        return 0
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(report.summary())
+    if args.verbose:
+        for line in report.details():
+            print(f"  {line}")
+    return 0
+
+
+def cmd_build(args) -> int:
+    result = build(args.site, do_import=not args.no_import)
+    if result.report:
+        for warning in result.report.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        print(result.report.summary())
+        if args.verbose:
+            for line in result.report.details():
+                print(f"  {line}")
+    out = result.out
+    s = result.stats
+    print(f"built {result.pages} pages ({s.written} written, {s.unchanged} unchanged, {s.removed} removed) "
+          f"in {result.seconds * 1000:.0f} ms")
+    print(f"open {(out / 'index.html').as_uri()}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="scholarsite", description="Build a researcher's homepage from a profile seed.")
+    top.add_argument("--version", action="version", version=f"scholarsite {__version__}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, func, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--site", type=Path, default=None,
+                       help="the site folder (holding site.yaml); default: this folder or the nearest parent with one")
+        p.add_argument("-v", "--verbose", action="store_true", help="say what changed, file by file")
+        p.set_defaults(func=func)
+        return p
+
+    command("import", cmd_import, "Merge seeds/*.txt into content/ (hand edits are kept).")
+    b = command("build", cmd_build, "Import the seed, then render the whole site into output/.")
+    b.add_argument("--no-import", action="store_true", help="build from content/ as it is, without reading the seed")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    args.site = args.site.resolve() if args.site else find_site(Path.cwd())
+    try:
+        return args.func(args)
+    except InputError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        count = len(err.problems)
+        print(f"scholarsite: {count} problem{'s' if count != 1 else ''}; nothing was changed", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # an internal error: report it as a bug, with the traceback
+        traceback.print_exc()
+        print("error: internal error in scholarsite (the traceback above is a bug; please report it)", file=sys.stderr)
+        return 1

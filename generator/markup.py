@@ -1,0 +1,87 @@
+"""Abstracts and bios to HTML: markdown-it-py with raw HTML off, safe links only, math as MathML."""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+from latex2mathml.converter import convert as latex_to_mathml
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+SAFE_SCHEMES = ("http:", "https:", "mailto:")
+URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.I)
+CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org")
+
+
+def is_safe_url(url: str) -> bool:
+    """Only http, https and mailto links, whatever the casing, entities or hidden characters."""
+    cleaned = re.sub(r"[\x00-\x20\x7f-\x9f]+", "", html.unescape(url)).lower()
+    return cleaned.startswith(SAFE_SCHEMES)
+
+
+def _math(latex: str, options: dict) -> str:
+    display = "block" if options.get("display_mode") else "inline"
+    try:
+        mathml = latex_to_mathml(latex, display=display)
+    except Exception:  # latex2mathml raises many kinds of errors on odd input: show the source instead
+        return f"<code class=\"math-source\">{html.escape(latex)}</code>"
+    if any(bad in mathml.lower() for bad in ("<script", "href", "javascript:")):
+        return f"<code class=\"math-source\">{html.escape(latex)}</code>"
+    return mathml
+
+
+def _inline_math(latex: str, options: dict) -> str:
+    return _math(latex, {**options, "display_mode": False})
+
+
+def _block_math(latex: str, options: dict) -> str:
+    return _math(latex, {**options, "display_mode": True})
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    md.enable("linkify")
+    md.validateLink = is_safe_url  # type: ignore[method-assign]
+    dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True, renderer=_inline_math)
+    md.add_render_rule("math_block", lambda self, tokens, idx, options, env:
+                       f"<div class=\"math\">{_block_math(tokens[idx].content, {})}</div>\n")
+    md.add_render_rule("math_block_label", lambda self, tokens, idx, options, env:
+                       f"<div class=\"math\">{_block_math(tokens[idx].content, {})}</div>\n")
+    return md
+
+
+def render(text: str) -> str:
+    """Markdown to safe HTML."""
+    return parser().render(text or "")
+
+
+def plain(text: str, limit: int = 0) -> str:
+    """Text without markup, collapsed spaces, cut at a word near ``limit`` (for descriptions, snippets)."""
+    text = re.sub(r"\s+", " ", text or "").strip()
+    if limit and len(text) > limit:
+        cut = text.rfind(" ", 0, limit)
+        text = text[: cut if cut > limit // 2 else limit].rstrip(" ,;:.") + "…"
+    return text
+
+
+def urls(text: str) -> list[str]:
+    """The http(s) URLs in a text, without trailing punctuation."""
+    out = []
+    for url in URL_RE.findall(text or ""):
+        url = url.rstrip(".,;:!?")
+        while url.endswith(")") and url.count("(") < url.count(")"):
+            url = url[:-1]
+        out.append(url)
+    return out
+
+
+def find_code_url(abstract: str, has_code: bool) -> str:
+    """The code repository an abstract names: a known code host first, else any URL if the seed says Code."""
+    found = urls(abstract)
+    for url in found:
+        if any(host in url.lower() for host in CODE_HOSTS):
+            return url
+    return found[0] if has_code and found else ""

@@ -1,0 +1,103 @@
+"""The Jinja environment: theme lookup chain, StrictUndefined, autoescape always on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import markup, yamlio
+from .errors import InputError, Problem
+from .model import category_name
+
+BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A resolved theme: its name and the folders to search, most specific first."""
+
+    name: str
+    dirs: tuple[Path, ...]  # theme folders: the chosen one, then what it extends
+
+    @property
+    def template_dirs(self) -> list[Path]:
+        return [d / "templates" for d in self.dirs if (d / "templates").is_dir()]
+
+    @property
+    def static_dirs(self) -> list[Path]:
+        return [d / "static" for d in self.dirs if (d / "static").is_dir()]
+
+
+def theme_roots(site_dir: Path) -> list[Path]:
+    return [site_dir / "themes", BUILTIN_THEMES]
+
+
+def available_themes(site_dir: Path) -> list[str]:
+    return sorted({p.name for root in theme_roots(site_dir) if root.is_dir() for p in root.iterdir()
+                   if (p / "templates").is_dir() or (p / "theme.yaml").is_file()})
+
+
+def find_theme(site_dir: Path, name: str) -> Theme:
+    """Resolve a theme and the themes it extends (``theme.yaml: extends: other``)."""
+    dirs: list[Path] = []
+    current = name
+    while current:
+        folder = next((root / current for root in theme_roots(site_dir) if (root / current).is_dir()), None)
+        if folder is None:
+            where = f"the theme '{current}'" + (f" (extended by '{dirs[-1].name}')" if dirs else "")
+            raise InputError(Problem("site.yaml", 0, f"{where} does not exist; available themes: "
+                                                     f"{', '.join(available_themes(site_dir)) or 'none'}"))
+        if folder in dirs:
+            raise InputError(Problem(f"{folder}/theme.yaml", 0, "themes extend each other in a loop"))
+        dirs.append(folder)
+        meta_path = folder / "theme.yaml"
+        meta = {}
+        if meta_path.is_file():
+            meta, _ = yamlio.load(meta_path.read_text(encoding="utf-8"), str(meta_path))
+        current = (meta or {}).get("extends") or ""
+    return Theme(name, tuple(dirs))
+
+
+def long_date(value: dt.date) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def environment(theme: Theme, site_dir: Path) -> jinja2.Environment:
+    """Templates from the site's own ``templates/`` first, then the theme chain."""
+    search = [site_dir / "templates"] if (site_dir / "templates").is_dir() else []
+    search += theme.template_dirs
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["markdown"] = lambda text: Markup(markup.render(text))
+    env.filters["plain"] = markup.plain
+    env.filters["long_date"] = long_date
+    env.filters["category_name"] = category_name
+    env.filters["thousands"] = lambda n: f"{n:,}"
+    return env
+
+
+def template_problem(err: Exception, fallback: str) -> Problem:
+    """Where a template error happened, as a Problem."""
+    if isinstance(err, jinja2.TemplateSyntaxError):
+        return Problem(err.filename or err.name or fallback, err.lineno or 0, f"template syntax error: {err.message}")
+    if isinstance(err, jinja2.TemplateNotFound):
+        return Problem(fallback, 0, f"template '{err.name}' not found in the theme or the site's templates/")
+    tb = err.__traceback__
+    line, filename = 0, fallback
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith((".html", ".xml", ".js", ".txt")):
+            filename, line = code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    return Problem(filename, line, f"template error: {type(err).__name__}: {err}")

@@ -1,0 +1,223 @@
+"""Seed text -> Profile. Pure: reads bytes, returns data or raises InputError with every problem."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from .errors import InputError, Problem
+from .model import Metrics, Profile, SeedPaper
+
+MONTHS = {name: i for i, name in enumerate(calendar.month_abbr) if name}
+MONTHS.update({name: i for i, name in enumerate(calendar.month_name) if name})
+MONTHS["Sept"] = 9
+
+# "CVApr 5, 2023" or "CVNov 18, 2021Code": category, month, day, year, code flag.
+ENTRY_RE = re.compile(
+    r"^(?P<cat>[A-Z]{2,5}?)(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2}),\s*(?P<year>\d{1,4})(?P<code>\s*Code)?$"
+)
+# Looser: looks like an entry header but something in it is off (used to report, not to accept).
+ENTRY_LIKE_RE = re.compile(r"^[A-Z]{2,5}[A-Z][a-z]{2,8}\.?\s*\d")
+CATEGORY_RE = re.compile(r"^[A-Z]{2,5}$")
+METRICS = [
+    ("h_index", re.compile(r"^h-index\s*(?P<n>.*)$", re.I), "h-index15"),
+    ("papers_claimed", re.compile(r"^(?P<n>.*?)\s*papers$"), "76papers"),
+    ("citations", re.compile(r"^(?P<n>.*?)\s*citations$", re.I), "420,444citations"),
+    ("novelty_percent", re.compile(r"^novelty\s*(?P<n>.*?)\s*%?$", re.I), "Novelty56%"),
+    ("ai_score", re.compile(r"^ai\s*score\s*(?P<n>.*)$", re.I), "AI Score49"),
+]
+LISTED_RE = re.compile(r"^(?P<n>[\d,]+)\s+Papers$")
+NUMBER_RE = re.compile(r"^\d{1,3}(,\d{3})*$|^\d+$")
+AUTHORS_RE = re.compile(r"^(?P<names>.*?)(?P<etal>\s*\bet al\.?)?(?:\s*·\s*(?P<org>.*))?$")
+
+
+def decode(data: bytes, path: str) -> str:
+    """UTF-8 text with BOM and CR/CRLF line ends removed; says where a binary or bad byte is."""
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        raise InputError(Problem(path, 0, f"this is a binary file, not seed text (NUL byte at offset {offset}); "
+                                          "save the profile as UTF-8 text"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise InputError(Problem(path, line, f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset "
+                                             f"{err.start}); save the file as UTF-8")) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _number(text: str) -> int | None:
+    text = text.strip()
+    if not NUMBER_RE.match(text):
+        return None
+    return int(text.replace(",", ""))
+
+
+def _blocks(lines: list[str], start: int) -> list[list[tuple[int, str]]]:
+    """Runs of non-blank lines from index ``start``, each line with its 1-based number."""
+    blocks: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] = []
+    for i in range(start, len(lines)):
+        line = lines[i].strip()
+        if line:
+            current.append((i + 1, line))
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def parse_date(month: str, day: str, year: str) -> dt.date | str:
+    """A date, or the reason it is not one."""
+    if month not in MONTHS:
+        return f"unknown month '{month}'"
+    if not 1000 <= int(year) <= 9999:
+        return f"the year {year} is not a four-digit year"
+    try:
+        return dt.date(int(year), MONTHS[month], int(day))
+    except ValueError:
+        return f"{month} {int(day)}, {year} is not a real date"
+
+
+def _parse_header(blocks, path, problems):
+    """Name, category and metrics from the blocks before the first entry; returns (fields, index)."""
+    name, category, values = "", "", {}
+    i = 0
+    for i, block in enumerate(blocks):
+        if ENTRY_LIKE_RE.match(block[0][1]):
+            return name, category, values, i
+        for lineno, text in block:
+            if not name:
+                name = text
+                continue
+            if not category and CATEGORY_RE.match(text):
+                category = text
+                continue
+            if LISTED_RE.match(text):
+                continue
+            for key, regex, example in METRICS:
+                m = regex.match(text)
+                if m:
+                    number = _number(m.group("n"))
+                    if number is None:
+                        problems.append(Problem(path, lineno, f"expected a metric line like '{example}', "
+                                                              f"found '{text}'"))
+                    elif key in values:
+                        problems.append(Problem(path, lineno, f"'{text}' repeats a metric already given"))
+                    else:
+                        values[key] = number
+                    break
+            else:
+                problems.append(Problem(path, lineno, "expected a profile line (category like 'CV', 'h-index15', "
+                                                      f"'76papers', '420,444citations', 'Novelty56%', 'AI Score49'), "
+                                                      f"found '{text}'"))
+    return name, category, values, len(blocks)
+
+
+def _parse_authors(text: str) -> tuple[tuple[str, ...], bool, str]:
+    m = AUTHORS_RE.match(text)
+    assert m  # the pattern matches any string
+    names = tuple(n.strip() for n in m.group("names").split(",") if n.strip())
+    return names, bool(m.group("etal")), (m.group("org") or "").strip()
+
+
+def _parse_entry(blocks, i, path, problems) -> tuple[SeedPaper | None, int]:
+    """The entry starting at blocks[i]; returns it (or None after reporting) and the next block index."""
+    head = blocks[i]
+    lineno, text = head[0]
+    nxt = i + 1
+    m = ENTRY_RE.match(text)
+    if not m:
+        problems.append(Problem(path, lineno, f"expected a category and date like 'CVApr 5, 2023', found '{text}'"))
+        return None, _skip(blocks, nxt)
+    date = parse_date(m.group("month"), m.group("day"), m.group("year"))
+    if isinstance(date, str):
+        found = text[len(m.group("cat")):].removesuffix("Code").strip()
+        problems.append(Problem(path, lineno, f"expected a date like 'Apr 5, 2023', found '{found}' ({date})"))
+        return None, _skip(blocks, nxt)
+    if len(head) < 2:
+        problems.append(Problem(path, lineno + 1, f"expected the paper's title on the line after '{text}', "
+                                                  "found a blank line"))
+        return None, _skip(blocks, nxt)
+    if len(head) > 2:
+        problems.append(Problem(path, head[2][0], "expected a blank line after the title, found "
+                                                  f"'{head[2][1][:60]}'"))
+        return None, _skip(blocks, nxt)
+    title = head[1][1]
+    rest = []
+    while nxt < len(blocks) and len(rest) < 2 and not ENTRY_LIKE_RE.match(blocks[nxt][0][1]):
+        rest.append(blocks[nxt])
+        nxt += 1
+    if len(rest) < 2:
+        last = rest[-1][-1][0] if rest else head[-1][0]
+        missing = "the authors line and the abstract" if not rest else "the abstract"
+        problems.append(Problem(path, last, f"truncated entry '{title[:60]}': expected {missing} "
+                                            "after it, each after a blank line"))
+        return None, nxt
+    authors_block, abstract_block = rest
+    if len(authors_block) > 1:
+        problems.append(Problem(path, authors_block[1][0], "expected one line of authors followed by a blank "
+                                                           f"line, found a second line '{authors_block[1][1][:60]}'"))
+        return None, _skip(blocks, nxt)
+    authors, truncated, org = _parse_authors(authors_block[0][1])
+    if not authors:
+        problems.append(Problem(path, authors_block[0][0], "expected authors like 'A. Author, B. Author et al.', "
+                                                           f"found '{authors_block[0][1][:60]}'"))
+        return None, _skip(blocks, nxt)
+    abstract = "\n".join(line for _, line in abstract_block)
+    paper = SeedPaper(line=lineno, category=m.group("cat"), date=date, title=title, authors=authors,
+                      authors_truncated=truncated, organization=org, has_code=bool(m.group("code")),
+                      abstract=abstract)
+    return paper, nxt
+
+
+def _skip(blocks, i: int) -> int:
+    """Index of the next block that starts an entry (to resume after a problem)."""
+    while i < len(blocks) and not ENTRY_LIKE_RE.match(blocks[i][0][1]):
+        i += 1
+    return i
+
+
+def parse(data: bytes | str, path: str = "<seed>") -> Profile:
+    """Parse a seed; raise InputError listing every problem found."""
+    text = decode(data, path) if isinstance(data, bytes) else data.lstrip("\ufeff").replace("\r\n", "\n")
+    lines = text.replace("\r", "\n").split("\n")
+    blocks = _blocks(lines, 0)
+    problems: list[Problem] = []
+    if not blocks:
+        raise InputError(Problem(path, 1, "the seed is empty; expected the researcher's name on the first line"))
+    name, category, values, i = _parse_header(blocks, path, problems)
+    if not name:
+        problems.append(Problem(path, 1, "expected the researcher's name on the first line"))
+    papers: list[SeedPaper] = []
+    while i < len(blocks):
+        paper, i = _parse_entry(blocks, i, path, problems)
+        if paper:
+            papers.append(paper)
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: p.line))
+    return Profile(name=name, category=category, metrics=Metrics(**values), papers=tuple(papers), path=path)
+
+
+def dump(profile: Profile) -> str:
+    """Seed text for a profile: the inverse of ``parse`` (used by tests and the benchmark corpus)."""
+    m = profile.metrics
+    head = [profile.name, "", profile.category] if profile.category else [profile.name, ""]
+    for value, fmt in ((m.h_index, "h-index{}"), (m.papers_claimed, "{}papers"),
+                       (m.citations, "{:,}citations"), (m.novelty_percent, "Novelty{}%"),
+                       (m.ai_score, "AI Score{}")):
+        if value is not None:
+            head.append(fmt.format(value))
+    out = head + ["", f"{len(profile.papers)} Papers", ""]
+    for p in profile.papers:
+        date = f"{calendar.month_abbr[p.date.month]} {p.date.day}, {p.date.year}"
+        authors = ", ".join(p.authors) + (" et al." if p.authors_truncated else "")
+        if p.organization:
+            authors += f" · {p.organization}"
+        out += [f"{p.category}{date}{'Code' if p.has_code else ''}", p.title, "", authors, "", p.abstract, ""]
+    return "\n".join(out)
