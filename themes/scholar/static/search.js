@@ -37,7 +37,7 @@
   function search(text) {
     text = text.trim();
     if (!index || !text) return { hits: [] };
-    if (/[:~^*+\-]/.test(text)) {
+    if (/[:~^*]|(^|\s)[+\-]/.test(text)) {
       try {
         return { hits: index.search(text) };
       } catch (err) {

@@ -1,0 +1,79 @@
+"""Slugs, site.yaml validation and markdown safety."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator import markup, slugs
+from generator.config import load_config
+from generator.errors import InputError
+
+
+@pytest.mark.parametrize("title, slug", [
+    ("Segment Anything", "segment-anything"),
+    ("SAM 2: Segment Anything in Images and Videos", "sam-2-segment-anything-in-images-and-videos"),
+    ("Piotr Dollár's Straße & Łódź", "piotr-dollar-s-strasse-and-lodz"),
+    ("../../etc/passwd", "etc-passwd"),
+    ("index", "index-paper"),
+    ("CON", "con-paper"),
+])
+def test_slugify(title, slug):
+    assert slugs.slugify(title) == slug
+    assert slugs.is_valid(slug)
+
+
+def test_slugs_are_bounded_and_never_empty():
+    long = slugs.slugify("word " * 200)
+    assert len(long) <= slugs.MAX_LENGTH and slugs.is_valid(long)
+    empty = slugs.slugify("🙂 ??? 日本語")
+    assert empty.startswith("paper-") and slugs.is_valid(empty)
+    assert slugs.slugify("🙂 ??? 日本語") == empty  # deterministic
+    assert slugs.unique("a", {"a", "a-2"}) == "a-3"
+
+
+def test_config_unknown_key_suggests_the_closest(tmp_path):
+    (tmp_path / "site.yaml").write_text("title: Me\nbase_ulr: https://x.org\n")
+    with pytest.raises(InputError) as info:
+        load_config(tmp_path)
+    assert str(info.value) == "site.yaml:2: unknown key 'base_ulr'; did you mean 'base_url'?"
+
+
+def test_config_types_and_base_url(tmp_path):
+    (tmp_path / "site.yaml").write_text("title: [a, b]\nbase_url: ftp://x\n")
+    with pytest.raises(InputError) as info:
+        load_config(tmp_path)
+    assert [p.line for p in info.value.problems] == [1, 2]
+    (tmp_path / "site.yaml").write_text("base_url: https://example.org/~me\n")
+    assert load_config(tmp_path).base_url == "https://example.org/~me/"
+
+
+def test_config_yaml_syntax_error_has_line_and_column(tmp_path):
+    (tmp_path / "site.yaml").write_text("title: Me\ntheme: [scholar\n")
+    with pytest.raises(InputError) as info:
+        load_config(tmp_path)
+    assert str(info.value).startswith("site.yaml:3:1: YAML syntax error")
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java&#x09;script:alert(1)",
+                                  "&#106;avascript:alert(1)", "data:text/html;base64,PHNjcmlwdD4=",
+                                  "vbscript:msgbox(1)", "file:///etc/passwd"])
+def test_markdown_drops_unsafe_links(link):
+    html = markup.render(f"[click]({link})")
+    assert "<a " not in html
+
+
+def test_markdown_keeps_safe_links_and_escapes_html():
+    html = markup.render("see https://example.org and [mail](mailto:a@b.org) <img src=x onerror=alert(1)> {{ 7*7 }}")
+    assert '<a href="https://example.org">' in html and '<a href="mailto:a@b.org">' in html
+    assert "<img" not in html and "&lt;img" in html and "{{ 7*7 }}" in html
+
+
+def test_math_becomes_mathml_and_dollars_stay_money():
+    assert "<math" in markup.render(r"about $O(\sqrt{s})$ more")
+    assert "<math" not in markup.render("it costs $5 or $10")
+
+
+def test_code_url():
+    assert markup.find_code_url("Code is at https://github.com/a/b.", False) == "https://github.com/a/b"
+    assert markup.find_code_url("See https://x.org/p.", True) == "https://x.org/p"
+    assert markup.find_code_url("See https://x.org/p.", False) == ""
