@@ -56,15 +56,13 @@ def run_import(site_dir: Path, config: SiteConfig | None = None, write: bool = T
     return content.import_profile(profile, site_dir / "content", site_dir, write=write)
 
 
-def render_site(site: Site, config: SiteConfig, site_dir: Path) -> tuple[dict[str, bytes], int]:
-    """Every output file of the site, in memory: pages, search data, static files."""
-    theme = render.find_theme(site_dir, config.theme)
+def render_pages(site: Site, config: SiteConfig, site_dir: Path, theme: render.Theme) -> dict[str, bytes]:
+    """Every HTML page of the site plan, rendered through the theme."""
     env = render.environment(theme, site_dir)
     common = pages.common_context(site, config)
     files: dict[str, bytes] = {}
-    planned = pages.plan(site, config)
     templates: dict[str, jinja2.Template] = {}
-    for page in planned:
+    for page in pages.plan(site, config):
         try:
             template = templates.get(page.template) or env.get_template(page.template)
             templates[page.template] = template
@@ -73,13 +71,34 @@ def render_site(site: Site, config: SiteConfig, site_dir: Path) -> tuple[dict[st
             raise InputError(render.template_problem(err, page.template)) from None
         except (TypeError, ValueError, AttributeError, KeyError, LookupError) as err:
             raise InputError(render.template_problem(err, page.template)) from None
+        if page.path in files:
+            raise InputError(Problem(page.template, 0, f"two pages would be written to {page.path}"))
         files[page.path] = html.encode("utf-8")
-    files[search.DATA_FILE] = search.build_data(site)
-    for static_dir in reversed(theme.static_dirs):  # the most specific theme wins
+    return files
+
+
+def static_files(theme: render.Theme) -> dict[str, bytes]:
+    """The theme's static/ folders (the most specific theme wins), under static/."""
+    files: dict[str, bytes] = {}
+    for static_dir in reversed(theme.static_dirs):
         for path in sorted(static_dir.rglob("*")):
             if path.is_file():
                 files["static/" + path.relative_to(static_dir).as_posix()] = path.read_bytes()
-    return files, len(planned)
+    return files
+
+
+def render_site(site: Site, config: SiteConfig, site_dir: Path) -> tuple[dict[str, bytes], int]:
+    """Every output file of the site, in memory: pages, search data, static files."""
+    theme = render.find_theme(site_dir, config.theme)
+    files = render_pages(site, config, site_dir, theme)
+    count = len(files)
+    for name, produced in (("search", {search.DATA_FILE: search.build_data(site)}),
+                           ("static", static_files(theme))):
+        for path, data in produced.items():
+            if path in files:
+                raise InputError(Problem(name, 0, f"two outputs would be written to {path}"))
+            files[path] = data
+    return files, count
 
 
 def build(site_dir: Path, do_import: bool = True) -> BuildResult:
