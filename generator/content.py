@@ -181,7 +181,7 @@ class Importer:
         taken |= {alias for data in existing.values() for alias in alias_list(data)}
         new_state: dict[str, dict] = {}
         final: dict[str, dict] = {}
-        order = sorted(range(len(incoming)), key=lambda i: merge.fingerprint(incoming[i]))
+        order = sorted(range(len(incoming)), key=lambda i: (incoming[i]["date"], merge.fingerprint(incoming[i])))
         self._warn_duplicates(profile)
         for i in order:
             theirs = incoming[i]

@@ -302,3 +302,23 @@ def test_aliases_must_be_valid_and_lead_to_one_paper(site_factory):
     edit(edu, aliases="first-name")
     loaded = load_site(site / "content", site)
     assert {p.slug: p.aliases for p in loaded.papers} == {"yes": ("old",), "the-education-of-a-computer": ("first-name",)}
+
+
+def test_twins_with_one_title_and_date_keep_their_files_when_reordered(site_factory):
+    twins = SEED.replace("PLJan 9, 1959Code\nThe Education of a Computer", "PLMay 3, 1952\nyes")
+    site = site_factory(twins)
+    run_import(site)
+    which = {yaml.safe_load(p.read_text())["abstract"][:8]: p for p in paper_files(site)}
+    edit(which["Teaching"], venue="Hand venue for the second twin")
+    head, rest = twins.split("\n\nPLMay 3, 1952\nyes\n\nGrace Hopper\n\nThe first")
+    swapped = head + "\n\nPLMay 3, 1952\nyes" + rest.split("\n\nPLMay 3, 1952\nyes")[1].rstrip("\n") + \
+        "\n\nPLMay 3, 1952\nyes\n\nGrace Hopper\n\nThe first" + rest.split("\n\nPLMay 3, 1952\nyes")[0] + "\n"
+    (site / "seeds" / "me.txt").write_text(swapped.replace("Teaching machines", "Teaching computers"))
+    report = run_import(site)
+    assert report.conflicts == [] and report.updated == [which["Teaching"].stem]
+    data = yaml.safe_load(which["Teaching"].read_text())
+    assert data["venue"] == "Hand venue for the second twin" and data["abstract"].startswith("Teaching computers")
+    assert sorted(p.name for p in paper_files(site)) == ["yes-2.yaml", "yes.yaml"]
+    (site / "seeds" / "me.txt").write_text(twins.replace("Teaching machines", "Teaching computers"))
+    assert run_import(site).written == []  # the other order: nothing moves
+    assert yaml.safe_load(which["Teaching"].read_text())["abstract"].startswith("Teaching computers")
