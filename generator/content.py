@@ -133,13 +133,16 @@ class Importer:
             return {"papers": {}, "profile": None, "removed": []}
         try:
             state = json.loads(path.read_text(encoding="utf-8"))
-            assert isinstance(state.get("papers"), dict)
-            assert isinstance(state.setdefault("removed", sorted(state["papers"])), list)
-            return state
-        except (ValueError, AssertionError, AttributeError):
-            self.report.warnings.append(f"{self.rel(path)}: unreadable import state, starting afresh "
-                                        "(hand edits are kept; seed changes to edited files are reported)")
-            return {"papers": {}, "profile": None, "removed": []}
+        except ValueError:
+            state = None
+        if isinstance(state, dict) and isinstance(state.get("papers"), dict) \
+                and all(isinstance(base, dict) for base in state["papers"].values()):
+            # States written before "removed" existed: every hidden paper was hidden by an import.
+            if isinstance(state.setdefault("removed", sorted(state["papers"])), list):
+                return state
+        self.report.warnings.append(f"{self.rel(path)}: unreadable import state, starting afresh "
+                                    "(hand edits are kept; seed changes to edited files are reported)")
+        return {"papers": {}, "profile": None, "removed": []}
 
     def read_papers(self) -> dict[str, dict]:
         """Every content/papers/*.yaml by slug (dates as ISO strings); InputError lists every bad file."""

@@ -322,3 +322,14 @@ def test_twins_with_one_title_and_date_keep_their_files_when_reordered(site_fact
     (site / "seeds" / "me.txt").write_text(twins.replace("Teaching machines", "Teaching computers"))
     assert run_import(site).written == []  # the other order: nothing moves
     assert yaml.safe_load(which["Teaching"].read_text())["abstract"].startswith("Teaching computers")
+
+
+def test_an_unreadable_state_is_a_warning_and_hand_edits_stay(site_factory):
+    site = site_factory(SEED)
+    run_import(site)
+    path = site / "content" / "papers" / "yes.yaml"
+    edit(path, venue="Hand venue")
+    (site / "content" / ".import-state.json").write_text("[1, 2")
+    report = run_import(site)
+    assert any("unreadable import state" in w for w in report.warnings)
+    assert yaml.safe_load(path.read_text())["venue"] == "Hand venue" and report.added == []
