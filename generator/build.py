@@ -46,14 +46,15 @@ def read_seed(path: Path, site_dir: Path) -> Profile:
     return seed.parse(path.read_bytes(), rel)
 
 
-def run_import(site_dir: Path, config: SiteConfig | None = None, write: bool = True) -> content.Report | None:
+def run_import(site_dir: Path, config: SiteConfig | None = None, write: bool = True,
+               prune: bool = False) -> content.Report | None:
     """Seed -> content/, or None when the site has no seed (content is then edited by hand)."""
     config = config or load_config(site_dir)
     path = find_seed(site_dir, config)
     if path is None:
         return None
     profile = read_seed(path, site_dir)
-    return content.import_profile(profile, site_dir / "content", site_dir, write=write)
+    return content.import_profile(profile, site_dir / "content", site_dir, write=write, prune=prune)
 
 
 def render_pages(site: Site, config: SiteConfig, site_dir: Path, theme: render.Theme) -> dict[str, bytes]:

@@ -24,7 +24,7 @@ def find_site(start: Path) -> Path:
 
 
 def cmd_import(args) -> int:
-    report = run_import(args.site, write=True)
+    report = run_import(args.site, write=True, prune=args.prune)
     if report is None:
         print("no seed in seeds/: nothing to import", file=sys.stderr)
         return 0
@@ -72,7 +72,9 @@ def parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    command("import", cmd_import, "Merge seeds/*.txt into content/ (hand edits are kept).")
+    i = command("import", cmd_import, "Merge seeds/*.txt into content/ (hand edits are kept).")
+    i.add_argument("--prune", action="store_true",
+                   help="delete the paper files marked 'removed: true' (papers no longer in the seed)")
     b = command("build", cmd_build, "Import the seed, then render the whole site into output/.")
     b.add_argument("--no-import", action="store_true", help="build from content/ as it is, without reading the seed")
     command("check", cmd_check, "Validate site.yaml, the seed, content and templates without writing anything "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,18 +26,34 @@ class Report:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    pruned: list[str] | None = None
+    changed: dict[str, list[str]] = field(default_factory=dict)
     conflicts: list[merge.Conflict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{self.total} papers: {len(self.added)} added, {len(self.updated)} updated, "
-                f"{len(self.removed)} removed (kept), {len(self.conflicts)} conflicts")
+        line = (f"{self.total} papers: {len(self.added)} added, {len(self.updated)} updated, "
+                f"{len(self.removed)} removed ({'kept' if self.pruned is None else 'pruned'}), "
+                f"{len(self.conflicts)} conflicts")
+        if self.pruned is not None:
+            line += f"; pruned {len(self.pruned)} file{'s' if len(self.pruned) != 1 else ''}"
+        return line
 
     def details(self) -> list[str]:
-        out = [f"added {s}" for s in self.added] + [f"updated {s}" for s in self.updated]
-        out += [f"removed from the seed, kept and hidden: {s}" for s in self.removed]
-        out += [f"back in the seed: {s}" for s in self.restored]
+        """One line per file the import touched (or would touch), then the conflicts."""
+        def f(slug: str) -> str:
+            return f"content/papers/{slug}.yaml"
+        out = [f"added {f(s)}" for s in self.added]
+        out += [f"updated {f(s)}: {', '.join(self.changed.get(s, []))}" for s in self.updated]
+        out += [f"removed from the seed, kept and hidden: {f(s)}"
+                + (" (delete with --prune)" if self.pruned is None else "") for s in self.removed]
+        out += [f"back in the seed: {f(s)}" for s in self.restored]
+        out += [f"renamed {f(old)} -> {f(new)}: papers/{old}/index.html now redirects to papers/{new}/index.html"
+                for old, new in self.renamed]
+        out += [f"pruned (deleted) {f(s)}" for s in self.pruned or []]
         return out + [str(c) for c in self.conflicts]
 
 
@@ -78,6 +95,22 @@ def ordered(data: dict, first) -> dict:
     return out
 
 
+def alias_list(data: dict) -> list[str]:
+    """The ``aliases`` of a content file, as a list of strings (anything else is left to the loader)."""
+    value = data.get("aliases")
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def seed_view(data: dict) -> dict:
+    """A content file's seed-owned fields, dates as ISO strings as the seed gives them."""
+    view = {k: data.get(k) for k in PAPER_FIELDS}
+    if isinstance(view["date"], dt.date):
+        view["date"] = view["date"].isoformat()
+    return view
+
+
 class Importer:
     """Plans an import in memory; ``write`` applies it. Nothing is written when planning fails."""
 
@@ -85,6 +118,7 @@ class Importer:
         self.dir = content_dir
         self.site_dir = site_dir
         self.files: dict[Path, str] = {}
+        self.deletions: list[Path] = []
         self.report = Report()
 
     def rel(self, path: Path) -> str:
@@ -96,32 +130,49 @@ class Importer:
     def load_state(self) -> dict:
         path = self.dir / STATE_FILE
         if not path.exists():
-            return {"papers": {}, "profile": None}
+            return {"papers": {}, "profile": None, "removed": []}
         try:
             state = json.loads(path.read_text(encoding="utf-8"))
-            assert isinstance(state.get("papers"), dict)
-            return state
-        except (ValueError, AssertionError, AttributeError):
-            self.report.warnings.append(f"{self.rel(path)}: unreadable import state, starting afresh "
-                                        "(hand edits are kept; seed changes to edited files are reported)")
-            return {"papers": {}, "profile": None}
+        except ValueError:
+            state = None
+        if isinstance(state, dict) and isinstance(state.get("papers"), dict) \
+                and all(isinstance(base, dict) for base in state["papers"].values()):
+            # States written before "removed" existed: every hidden paper was hidden by an import.
+            if isinstance(state.setdefault("removed", sorted(state["papers"])), list):
+                return state
+        self.report.warnings.append(f"{self.rel(path)}: unreadable import state, starting afresh "
+                                    "(hand edits are kept; seed changes to edited files are reported)")
+        return {"papers": {}, "profile": None, "removed": []}
 
-    def plan(self, profile: Profile) -> Report:
-        state = self.load_state()
+    def read_papers(self) -> dict[str, dict]:
+        """Every content/papers/*.yaml by slug (dates as ISO strings); InputError lists every bad file."""
         papers_dir = self.dir / "papers"
         problems: list[Problem] = []
         existing: dict[str, dict] = {}
         for path in sorted(papers_dir.glob("*.yaml")) if papers_dir.is_dir() else []:
             try:
-                existing[path.stem] = read_yaml_file(path, self.rel(path))
+                data = read_yaml_file(path, self.rel(path))
             except InputError as err:
                 problems += err.problems
+                continue
+            if isinstance(data.get("date"), dt.date):
+                data["date"] = data["date"].isoformat()
+            existing[path.stem] = data
         if problems:
             raise InputError(problems)
+        return existing
 
+    def plan(self, profile: Profile, prune: bool = False) -> Report:
+        """Merge ``profile`` into the content files in memory (see README, Re-import)."""
+        state = self.load_state()
+        papers_dir = self.dir / "papers"
+        existing = self.read_papers()
+        on_disk = {slug: dict(data) for slug, data in existing.items()}
         incoming = [seed_fields(p) for p in profile.papers]
-        known = {slug: base for slug, base in state["papers"].items()}
-        untracked = {slug: {k: data.get(k) for k in PAPER_FIELDS} for slug, data in existing.items()
+        known = dict(state["papers"])
+        hidden_by_import = set(state["removed"])
+        self._follow_renames(known, existing, hidden_by_import)
+        untracked = {slug: seed_view(data) for slug, data in existing.items()
                      if slug not in known and not data.get("removed")}
         pairs = merge.match(known, incoming)
         rest = [i for i in range(len(incoming)) if i not in pairs]
@@ -130,9 +181,10 @@ class Importer:
         self.report.total = len(incoming)
 
         taken = set(existing) | set(known) | set(pairs.values())
+        taken |= {alias for data in existing.values() for alias in alias_list(data)}
         new_state: dict[str, dict] = {}
-        order = sorted(range(len(incoming)), key=lambda i: (incoming[i]["date"], incoming[i]["title"],
-                                                            incoming[i]["authors"], incoming[i]["abstract"]))
+        final: dict[str, dict] = {}
+        order = sorted(range(len(incoming)), key=lambda i: (incoming[i]["date"], merge.fingerprint(incoming[i])))
         self._warn_duplicates(profile)
         for i in order:
             theirs = incoming[i]
@@ -140,26 +192,77 @@ class Importer:
             if slug is None:
                 slug = slugs.unique(slugs.slugify(theirs["title"]), taken)
                 taken.add(slug)
-                self.report.added.append(slug)
             path = papers_dir / f"{slug}.yaml"
+            if slug not in existing:  # new, or its file was deleted: written afresh from the seed
+                self.report.added.append(slug)
             ours = existing.get(slug, {})
-            merged, conflicts = merge.three_way(known.get(slug), ours, theirs, PAPER_FIELDS, self.rel(path))
-            if merged.pop("removed", None):
+            base = known.get(slug) if slug in existing else None
+            merged, conflicts = merge.three_way(base, ours, theirs, PAPER_FIELDS, self.rel(path))
+            if merged.get("removed") and slug in hidden_by_import:
+                del merged["removed"]
                 self.report.restored.append(slug)
+            changed = [k for k in PAPER_FIELDS if slug in existing and ours.get(k) != merged.get(k)]
+            if changed:
+                self.report.updated.append(slug)
+                self.report.changed[slug] = changed
             self.report.conflicts += conflicts
-            self._stage(path, ordered(merged, PAPER_FIELDS), slug, ours)
+            final[slug] = ordered(merged, PAPER_FIELDS)
             new_state[slug] = theirs
+        hidden: set[str] = set()
         for slug in sorted(set(known) - set(new_state)):
             data = existing.get(slug)
-            if data is not None:
-                if not data.get("removed"):
-                    self.report.removed.append(slug)
-                    self._stage(papers_dir / f"{slug}.yaml", {**data, "removed": True}, None)
-                new_state[slug] = known[slug]  # remembered, so the paper keeps its slug if it returns
+            if data is None:
+                continue  # neither in the seed nor on disk: forgotten
+            if not data.get("removed"):
+                self.report.removed.append(slug)
+                data = {**data, "removed": True}
+                hidden.add(slug)
+            elif slug in hidden_by_import:
+                hidden.add(slug)
+            final[slug] = data
+            new_state[slug] = known[slug]  # remembered, so the paper keeps its slug if it returns
+        for slug, data in sorted(existing.items()):
+            final.setdefault(slug, data)
+        if prune:
+            self._prune(final, new_state, hidden)
+        for slug, data in sorted(final.items()):
+            self._stage(papers_dir / f"{slug}.yaml", data, on_disk.get(slug))
         self._plan_profile(profile, state.get("profile"))
         self._stage_state({"version": 1, "profile": profile_fields(profile),
-                           "papers": {k: new_state[k] for k in sorted(new_state)}})
+                           "papers": {k: new_state[k] for k in sorted(new_state)}, "removed": sorted(hidden)})
         return self.report
+
+    def _follow_renames(self, known: dict[str, dict], existing: dict[str, dict], hidden: set[str]) -> None:
+        """A remembered paper whose file vanished while an untracked file holds it: the file was renamed.
+
+        Its state moves to the new slug and the old slug joins the file's ``aliases`` (a redirect page).
+        """
+        vanished = {slug: base for slug, base in known.items() if slug not in existing}
+        fresh = sorted(slug for slug in existing if slug not in known)
+        if not vanished or not fresh:
+            return
+        found = merge.match(vanished, [seed_view(existing[slug]) for slug in fresh])
+        for i, old in sorted(found.items(), key=lambda kv: fresh[kv[0]]):
+            new = fresh[i]
+            known[new] = known.pop(old)
+            if old in hidden:
+                hidden.discard(old)
+                hidden.add(new)
+            aliases = [a for a in alias_list(existing[new]) if a != new]
+            existing[new] = {**existing[new], "aliases": aliases + [old] if old not in aliases else aliases}
+            self.report.renamed.append((old, new))
+
+    def _prune(self, final: dict[str, dict], new_state: dict[str, dict], hidden: set[str]) -> None:
+        """Delete every paper file marked ``removed: true``, and forget it."""
+        self.report.pruned = []
+        for slug in sorted(s for s, data in final.items() if data.get("removed") is True):
+            del final[slug]
+            new_state.pop(slug, None)
+            hidden.discard(slug)
+            path = self.dir / "papers" / f"{slug}.yaml"
+            if path.exists():
+                self.deletions.append(path)
+            self.report.pruned.append(slug)
 
     def _warn_duplicates(self, profile: Profile) -> None:
         seen: dict[str, SeedPaper] = {}
@@ -174,19 +277,15 @@ class Importer:
     def _plan_profile(self, profile: Profile, base: dict | None) -> None:
         path = self.dir / "profile.yaml"
         ours = read_yaml_file(path, self.rel(path))
-        merged, conflicts = merge.three_way(base, ours, profile_fields(profile), PROFILE_FIELDS, self.rel(path))
+        merged, conflicts = merge.three_way(base if ours else None, ours, profile_fields(profile), PROFILE_FIELDS,
+                                            self.rel(path))
         self.report.conflicts += conflicts
-        self._stage(path, ordered(merged, PROFILE_FIELDS), None, ours)
+        self._stage(path, ordered(merged, PROFILE_FIELDS), ours if path.exists() else None)
 
-    def _stage(self, path: Path, data: dict, slug: str | None, ours: dict | None = None) -> None:
-        if ours is not None and path.exists() and ours == data:
-            return  # same data: keep the user's file as written (key order, comments, quoting)
-        text = yamlio.dump(data)
-        old = path.read_text(encoding="utf-8") if path.exists() else None
-        if old != text:
-            self.files[path] = text
-            if slug and old is not None and slug not in self.report.added:
-                self.report.updated.append(slug)
+    def _stage(self, path: Path, data: dict, before: dict | None) -> None:
+        """Plan writing ``data`` when it differs from what the file holds (so its comments survive otherwise)."""
+        if before is None or data != before:
+            self.files[path] = yamlio.dump(data)
 
     def _stage_state(self, state: dict) -> None:
         path = self.dir / STATE_FILE
@@ -196,7 +295,7 @@ class Importer:
             self.files[path] = text
 
     def write(self) -> list[str]:
-        """Write every changed file (temp file + rename, so a file is never half-written)."""
+        """Write every changed file (temp file + rename, so a file is never half-written), then prune."""
         # The state goes last: if the import is killed half-way, the next one still sees the old base.
         for path, text in sorted(self.files.items(), key=lambda kv: (kv[0].name == STATE_FILE, kv[0])):
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -204,13 +303,20 @@ class Importer:
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(path)
             self.report.written.append(self.rel(path))
+        for path in sorted(self.deletions):
+            path.unlink(missing_ok=True)
+            self.report.deleted.append(self.rel(path))
         return self.report.written
 
 
-def import_profile(profile: Profile, content_dir: Path, site_dir: Path, write: bool = True) -> Report:
-    """Merge a parsed seed into ``content_dir``; returns the report (files written unless ``write`` is False)."""
+def import_profile(profile: Profile, content_dir: Path, site_dir: Path, write: bool = True,
+                   prune: bool = False) -> Report:
+    """Merge a parsed seed into ``content_dir``; returns the report (files written unless ``write`` is False).
+
+    With ``prune``, paper files marked ``removed: true`` are deleted and forgotten.
+    """
     importer = Importer(content_dir, site_dir)
-    report = importer.plan(profile)
+    report = importer.plan(profile, prune=prune)
     if write:
         importer.write()
     return report

@@ -13,7 +13,7 @@ from .model import Metrics, Paper, Site, sort_papers
 
 PAPER_REQUIRED = {"title": str, "date": "date", "category": str, "authors": list, "abstract": str}
 PAPER_OPTIONAL = {"authors_truncated": bool, "organization": str, "has_code": bool, "code_url": str,
-                  "venue": str, "pdf": str, "featured": bool, "removed": bool}
+                  "venue": str, "pdf": str, "featured": bool, "removed": bool, "aliases": list}
 METRIC_KEYS = ("h_index", "papers_claimed", "citations", "novelty_percent", "ai_score")
 
 
@@ -83,9 +83,12 @@ def read(path: Path, rel: str, problems: list[Problem], overlay: dict[Path, str]
     return data, lines
 
 
-def load_paper(path: Path, rel: str, problems: list[Problem], overlay: dict[Path, str] | None = None
-               ) -> Paper | None:
-    """One paper file; None when it has problems (recorded) or is marked removed."""
+def load_paper(path: Path, rel: str, problems: list[Problem], overlay: dict[Path, str] | None = None,
+               alias_lines: dict[str, tuple[str, int]] | None = None) -> Paper | None:
+    """One paper file; None when it has problems (recorded) or is marked removed.
+
+    ``alias_lines`` receives slug -> (file, line of 'aliases') for the cross-paper alias check.
+    """
     got = read(path, rel, problems, overlay)
     if got is None:
         return None
@@ -99,6 +102,14 @@ def load_paper(path: Path, rel: str, problems: list[Problem], overlay: dict[Path
                                         f"letters, digits and single hyphens, e.g. '{slugs.slugify(slug)}.yaml'"))
     if values["title"] is not None and not values["title"].strip():
         f.problem("title", "'title' is empty")
+    for alias in values["aliases"] or []:
+        if not slugs.is_valid(alias):
+            f.problem("aliases", f"the alias '{alias}' is not a valid slug: use lowercase letters, digits and "
+                                 f"single hyphens, e.g. '{slugs.slugify(alias)}'")
+        elif alias == slug:
+            f.problem("aliases", f"the alias '{alias}' is this paper's own slug; remove it from 'aliases'")
+    if alias_lines is not None and values["aliases"]:
+        alias_lines[slug] = (rel, f.lines.get("aliases", 1))
     if len(problems) > before or values.pop("removed"):
         return None
     extra = {k: v for k, v in got[0].items() if k not in PAPER_REQUIRED and k not in PAPER_OPTIONAL}
@@ -108,7 +119,8 @@ def load_paper(path: Path, rel: str, problems: list[Problem], overlay: dict[Path
         organization=values["organization"] or "", has_code=bool(values["has_code"]),
         abstract=values["abstract"],
         code_url=values["code_url"] or find_code_url(values["abstract"], bool(values["has_code"])),
-        venue=values["venue"] or "", pdf=values["pdf"] or "", featured=bool(values["featured"]), extra=extra)
+        venue=values["venue"] or "", pdf=values["pdf"] or "", featured=bool(values["featured"]), extra=extra,
+        aliases=tuple(sorted(set(values["aliases"] or ()))))
 
 
 def load_site(content_dir: Path, site_dir: Path, overlay: dict[Path, str] | None = None) -> Site:
@@ -145,14 +157,36 @@ def load_site(content_dir: Path, site_dir: Path, overlay: dict[Path, str] | None
     paper_dir = content_dir / "papers"
     found = set(paper_dir.glob("*.yaml")) if paper_dir.is_dir() else set()
     found |= {p for p in overlay if p.parent == paper_dir and p.suffix == ".yaml"}
+    alias_lines: dict[str, tuple[str, int]] = {}
     for path in sorted(found):
-        paper = load_paper(path, rel(path), problems, overlay)
+        paper = load_paper(path, rel(path), problems, overlay, alias_lines)
         if paper:
             papers.append(paper)
+    problems += alias_clashes(papers, alias_lines)
     if problems:
         raise InputError(problems)
     return Site(name=name, category=category, metrics=metrics, papers=sort_papers(papers), bio=bio,
                 affiliation=affiliation, links=tuple(links))
+
+
+def alias_clashes(papers: list[Paper], alias_lines: dict[str, tuple[str, int]]) -> list[Problem]:
+    """Each old URL (an alias) must lead to exactly one paper, and never hide a paper's own page."""
+    slug_files = {p.slug: f"content/papers/{p.slug}.yaml" for p in papers}
+    alias_files: dict[str, str] = {}
+    problems = []
+    for paper in papers:
+        rel, line = alias_lines.get(paper.slug, ("", 0))
+        for alias in paper.aliases:
+            if alias in slug_files:
+                problems.append(Problem(rel, line, f"the alias '{alias}' is the slug of {slug_files[alias]}, whose "
+                                                   f"page is papers/{alias}/index.html; remove the alias or rename "
+                                                   "that file"))
+            elif alias in alias_files:
+                problems.append(Problem(rel, line, f"the alias '{alias}' is also an alias in {alias_files[alias]}; "
+                                                   "an old URL can lead to one paper only: keep it in one file"))
+            else:
+                alias_files[alias] = rel
+    return problems
 
 
 def _metrics(f: Fields) -> Metrics:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import json
 import re
 from dataclasses import dataclass
 
@@ -51,17 +53,29 @@ def words(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", str(text).casefold()))
 
 
-def similarity(a: dict, b: dict) -> float:
-    """How alike two papers' seed fields are, 0..1: title and abstract words, date, first author."""
-    def jaccard(x: str, y: str) -> float:
-        wx, wy = words(x), words(y)
-        return len(wx & wy) / len(wx | wy) if wx | wy else 0.0
+def jaccard(x: str, y: str) -> float:
+    """Shared words over all words, 0..1."""
+    wx, wy = words(x), words(y)
+    return len(wx & wy) / len(wx | wy) if wx | wy else 0.0
 
-    score = 0.35 * jaccard(a.get("title", ""), b.get("title", ""))
+
+def title_similarity(x: str, y: str) -> float:
+    """The better of word overlap and character similarity, so a typo fix in a short title still matches."""
+    a, b = " ".join(str(x).casefold().split()), " ".join(str(y).casefold().split())
+    return max(jaccard(a, b), difflib.SequenceMatcher(None, a, b, autojunk=False).ratio())
+
+
+def first_author(fields: dict) -> str:
+    authors = fields.get("authors")
+    return str(authors[0]) if isinstance(authors, list) and authors else ""
+
+
+def similarity(a: dict, b: dict) -> float:
+    """How alike two papers' seed fields are, 0..1: title and abstract, date, first author."""
+    score = 0.35 * title_similarity(a.get("title", ""), b.get("title", ""))
     score += 0.35 * jaccard(a.get("abstract", ""), b.get("abstract", ""))
-    score += 0.15 * (a.get("date") == b.get("date"))
-    first = lambda d: (d.get("authors") or [""])[0] if isinstance(d.get("authors"), list) else ""  # noqa: E731
-    score += 0.15 * (first(a) == first(b) != "")
+    score += 0.15 * (str(a.get("date")) == str(b.get("date")))
+    score += 0.15 * (first_author(a) == first_author(b) != "")
     return score
 
 
@@ -69,40 +83,59 @@ def identity(fields: dict) -> tuple[str, str]:
     return " ".join(sorted(words(fields.get("title", "")))), str(fields.get("date", ""))
 
 
-def match(known: dict[str, dict], incoming: list[dict], threshold: float = 0.6) -> dict[int, str]:
-    """Pair incoming seed papers (by index) with known slugs.
+def fingerprint(fields: dict) -> str:
+    """Every seed field, canonically: equal fingerprints are the same seed entry."""
+    return json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
 
-    First an exact title-and-date match; then, among what is left, the most similar pairs above
-    ``threshold`` that share a date or a first author (a corrected title, an edited abstract).
+
+def match(known: dict[str, dict], incoming: list[dict], threshold: float = 0.6) -> dict[int, str]:
+    """Pair incoming seed papers (by index) with known slugs; the result never depends on the seed's order.
+
+    1. identical seed fields; 2. the same title words and date (the most similar first, so two
+    entries sharing a title and date keep their own files); 3. among what is left, the most similar
+    pairs at ``threshold`` or more that share a date or a first author (a corrected title, an edited
+    abstract, or both). Ties are broken by the fields themselves, never by position.
     """
     pairs: dict[int, str] = {}
-    by_identity: dict[tuple[str, str], list[str]] = {}
-    for slug in sorted(known):
-        by_identity.setdefault(identity(known[slug]), []).append(slug)
-    for i, fields in enumerate(incoming):
-        slugs = by_identity.get(identity(fields))
-        if slugs:
-            pairs[i] = slugs.pop(0)
-    left = {slug: known[slug] for slug in sorted(known) if slug not in set(pairs.values())}
-    if not left:
-        return pairs
-    buckets: dict[str, set[str]] = {}
-    first = lambda d: str((d.get("authors") or [""])[0]) if isinstance(d.get("authors"), list) else ""  # noqa: E731
+    keys = [fingerprint(f) for f in incoming]
+    left = dict(sorted(known.items()))
+
+    def pair_best(candidates: list[tuple[float, str, str, int]]) -> None:
+        for _, _, slug, i in sorted(candidates):
+            if i not in pairs and slug in left:
+                pairs[i] = slug
+                del left[slug]
+
+    by_print: dict[str, list[str]] = {}
     for slug, fields in left.items():
-        buckets.setdefault("d" + str(fields.get("date")), set()).add(slug)
-        buckets.setdefault("a" + first(fields), set()).add(slug)
+        by_print.setdefault(fingerprint(fields), []).append(slug)
+    for i in sorted(range(len(incoming)), key=keys.__getitem__):
+        found = by_print.get(keys[i])
+        if found:
+            pairs[i] = found.pop(0)
+            del left[pairs[i]]
+
+    by_identity: dict[tuple[str, str], list[str]] = {}
+    for slug, fields in left.items():
+        by_identity.setdefault(identity(fields), []).append(slug)
+    pair_best([(-similarity(incoming[i], left[slug]), keys[i], slug, i)
+               for i in range(len(incoming)) if i not in pairs
+               for slug in by_identity.get(identity(incoming[i]), ())])
+
+    buckets: dict[str, list[str]] = {}
+    for slug, fields in left.items():
+        buckets.setdefault("d" + str(fields.get("date")), []).append(slug)
+        buckets.setdefault("a" + first_author(fields), []).append(slug)
     scored = []
     for i, fields in enumerate(incoming):
         if i in pairs:
             continue
-        candidates = buckets.get("d" + str(fields.get("date")), set()) | buckets.get("a" + first(fields), set())
+        candidates = set(buckets.get("d" + str(fields.get("date")), ()))
+        if first_author(fields):
+            candidates |= set(buckets.get("a" + first_author(fields), ()))
         for slug in candidates:
             score = similarity(fields, left[slug])
             if score >= threshold:
-                scored.append((-score, i, slug))
-    used: set[str] = set()
-    for _, i, slug in sorted(scored):
-        if i not in pairs and slug not in used:
-            pairs[i] = slug
-            used.add(slug)
+                scored.append((-score, keys[i], slug, i))
+    pair_best(scored)
     return pairs

@@ -112,6 +112,7 @@ class Paper:
     venue: str = ""
     pdf: str = ""
     featured: bool = False
+    aliases: tuple[str, ...] = ()         # old slugs whose URLs redirect to this paper
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property

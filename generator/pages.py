@@ -40,7 +40,14 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
             "newer": papers[i - 1] if i > 0 else None,
             "older": papers[i + 1] if i + 1 < len(papers) else None,
         }))
+    pages += redirects(site)
     return pages
+
+
+def redirects(site: Site) -> list[Page]:
+    """A small page at each paper's old URLs (its ``aliases``) that sends the reader to the paper."""
+    return [Page(f"papers/{alias}/index.html", "redirect.html", {"paper": paper})
+            for paper in site.papers for alias in paper.aliases]
 
 
 def common_context(site: Site, config: SiteConfig) -> dict:
