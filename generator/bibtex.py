@@ -46,19 +46,20 @@ def ascii_word(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def split_name(name: str) -> tuple[str, str]:
-    """(given names, family name) of 'First [von] Last [Jr.]' or 'Last, First'."""
+def split_name(name: str) -> tuple[str, str, str]:
+    """(given names, family name, suffix) of 'First [von] Last [Jr.]' or 'Last, First'."""
     name = clean(name)
     if "," in name:
         family, _, given = name.partition(",")
-        return given.strip(), family.strip()
+        return given.strip(), family.strip(), ""
     parts = name.split(" ")
-    while len(parts) > 1 and parts[-1].lower() in SUFFIXES:
-        parts = parts[:-1]
-    start = len(parts) - 1
+    end = len(parts)
+    while end > 1 and parts[end - 1].lower() in SUFFIXES:
+        end -= 1
+    start = end - 1
     while start > 1 and parts[start - 1].lower() in PARTICLES:
         start -= 1
-    return " ".join(parts[:start]), " ".join(parts[start:])
+    return " ".join(parts[:start]), " ".join(parts[start:end]), " ".join(parts[end:])
 
 
 def base_key(paper: Paper) -> str:
@@ -105,8 +106,12 @@ def author_field(paper: Paper) -> str:
     names = []
     for name in paper.authors:
         text = escape(name)
+        given, family, suffix = split_name(name)
         if re.search(r"\band\b", text, re.I) or "," in text:
             text = "{" + text + "}"  # a name BibTeX would otherwise split
+        elif suffix and given:
+            text = f"{escape(family)}, {escape(suffix)}, {escape(given)}"  # BibTeX's form for 'Jr.'
+
         names.append(text)
     if paper.authors_truncated:
         names.append("others")

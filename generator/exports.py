@@ -109,8 +109,11 @@ def csl_item(paper: Paper, key: str, url: str) -> dict:
     """One CSL-JSON item; a truncated author list is said in a note, never filled in."""
     authors = []
     for name in paper.authors:
-        given, family = bibtex.split_name(name)
-        authors.append({"given": given, "family": family} if given else {"literal": bibtex.clean(name)})
+        given, family, suffix = bibtex.split_name(name)
+        author = {"given": given, "family": family} if given else {"literal": bibtex.clean(name)}
+        if given and suffix:
+            author["suffix"] = suffix
+        authors.append(author)
     item = {"id": key, "citation-key": key, "type": "article", "title": bibtex.clean(paper.title),
             "author": authors, "issued": {"date-parts": [[paper.year, paper.date.month, paper.date.day]]},
             "abstract": markup.plain(paper.abstract)}
