@@ -39,7 +39,8 @@
       button.hidden = false;
       button.addEventListener("click", function () {
         copy(source.textContent).then(function (ok) {
-          if (status) status.textContent = ok ? button.textContent.replace("Copy ", "") + " copied."
+          var what = button.textContent.replace(/^Copy /, "");
+          if (status) status.textContent = ok ? what.charAt(0).toUpperCase() + what.slice(1) + " copied."
                                               : "Could not copy: select the text and copy it by hand.";
         });
       });
