@@ -61,10 +61,7 @@ class Meta:
 
     def feeds(self) -> list[tuple[str, str]]:
         """(title, output path) of every feed: all papers first, then one per category."""
-        out = [(f"{self.site.name}: papers", FEED_FILE)]
-        out += [(f"{self.site.name}: papers in {category_name(code)}", path)
-                for path, code, _ in feeds.category_feeds(self.site)]
-        return out
+        return [(title, path) for title, path, _ in feed_list(self.site)]
 
     def article(self, paper: Paper) -> dict:
         """schema.org ScholarlyArticle: only the known authors, never invented ones."""
@@ -103,6 +100,14 @@ class Meta:
         if self.base_url:
             data["url"] = self.url("index.html")
         return data
+
+
+def feed_list(site: Site) -> list[tuple[str, str, list[Paper]]]:
+    """(title, output path, papers) of every feed: all papers first, then one per category."""
+    out = [(f"{site.name}: papers", FEED_FILE, list(site.papers))]
+    out += [(f"{site.name}: papers in {category_name(code)}", path, papers)
+            for path, code, papers in feeds.category_feeds(site)]
+    return out
 
 
 def csl_item(paper: Paper, key: str, url: str) -> dict:
@@ -146,11 +151,8 @@ def files(site: Site, config: SiteConfig, html_paths: list[str]) -> dict[str, by
     out[BIB_FILE] = "\n".join(entries).encode("utf-8")
     items = [csl_item(p, meta.key(p), meta.pdf_url(p) or meta.url(p.url)) for p in site.papers]
     out[CSL_FILE] = (json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    length = config.feed_length
-    out[FEED_FILE] = feeds.atom(site, meta.base_url, FEED_FILE, f"{site.name}: papers", list(site.papers),
-                                length, config.language)
-    for (title, path), (_, code, papers) in zip(meta.feeds()[1:], feeds.category_feeds(site)):
-        out[path] = feeds.atom(site, meta.base_url, path, title, papers, length, config.language)
+    for title, path, papers in feed_list(site):
+        out[path] = feeds.atom(site, meta.base_url, path, title, papers, config.feed_length, config.language)
     if meta.base_url:
         paths = [p for p in html_paths if p.endswith(".html") and p not in NOT_IN_SITEMAP]
         out["sitemap.xml"] = feeds.sitemap(meta.base_url, paths)
