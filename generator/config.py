@@ -74,13 +74,12 @@ def load_config(site_dir: Path) -> SiteConfig:
         problems.append(Problem(CONFIG_FILE, lines["theme"], f"'theme' must be a theme folder name, "
                                                              f"found '{values['theme']}'"))
     if "feed_length" in values:
-        try:
-            values["feed_length"] = int(values["feed_length"])
-            if values["feed_length"] < 1:
-                raise ValueError
-        except ValueError:
-            problems.append(Problem(CONFIG_FILE, lines["feed_length"], "'feed_length' must be a whole number of "
-                                                                       f"papers, 1 or more, found '{data['feed_length']}'"))
+        length = values["feed_length"]
+        if not re.fullmatch(r"[0-9]+", length) or int(length) < 1:
+            problems.append(Problem(CONFIG_FILE, lines["feed_length"], "'feed_length' must be a whole number "
+                                                                       f"of papers, 1 or more, found '{length}'"))
+        else:
+            values["feed_length"] = int(length)
     if problems:
         raise InputError(problems)
     return SiteConfig(**values)

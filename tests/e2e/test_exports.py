@@ -311,8 +311,10 @@ def test_feed_length_from_site_yaml(site_factory, real_seed_text):
                                                "SAM 2: Segment Anything in Images and Videos"]
 
 
-def test_bad_feed_length_is_an_input_error(site_factory, real_seed_text):
-    site = site_factory(real_seed_text, config="title: x\nfeed_length: none\n")
+@pytest.mark.parametrize("value", ["none", "0", "2.5"])
+def test_bad_feed_length_is_an_input_error(site_factory, real_seed_text, value):
+    site = site_factory(real_seed_text, config=f"title: x\nfeed_length: {value}\n")
     result = run_cli(["build"], cwd=site)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "site.yaml:2: 'feed_length' must be a whole number of papers, 1 or more, found 'none'" in result.stderr
+    assert f"site.yaml:2: 'feed_length' must be a whole number of papers, 1 or more, found '{value}'" in result.stderr
+    assert not (site / "output").exists()
