@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import build, run_import
+from .check import check
 from .config import CONFIG_FILE
 from .errors import InputError
 
@@ -55,6 +56,11 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    print(check(args.site))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="scholarsite", description="Build a researcher's homepage from a profile seed.")
     top.add_argument("--version", action="version", version=f"scholarsite {__version__}")
@@ -71,6 +77,8 @@ def parser() -> argparse.ArgumentParser:
     command("import", cmd_import, "Merge seeds/*.txt into content/ (hand edits are kept).")
     b = command("build", cmd_build, "Import the seed, then render the whole site into output/.")
     b.add_argument("--no-import", action="store_true", help="build from content/ as it is, without reading the seed")
+    command("check", cmd_check, "Validate site.yaml, the seed, content and templates without writing anything "
+                                "(exit 2 on any problem).")
     return top
 
 

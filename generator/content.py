@@ -147,7 +147,7 @@ class Importer:
             if merged.pop("removed", None):
                 self.report.restored.append(slug)
             self.report.conflicts += conflicts
-            self._stage(path, ordered(merged, PAPER_FIELDS), slug)
+            self._stage(path, ordered(merged, PAPER_FIELDS), slug, ours)
             new_state[slug] = theirs
         for slug in sorted(set(known) - set(new_state)):
             data = existing.get(slug)
@@ -176,9 +176,11 @@ class Importer:
         ours = read_yaml_file(path, self.rel(path))
         merged, conflicts = merge.three_way(base, ours, profile_fields(profile), PROFILE_FIELDS, self.rel(path))
         self.report.conflicts += conflicts
-        self._stage(path, ordered(merged, PROFILE_FIELDS), None)
+        self._stage(path, ordered(merged, PROFILE_FIELDS), None, ours)
 
-    def _stage(self, path: Path, data: dict, slug: str | None) -> None:
+    def _stage(self, path: Path, data: dict, slug: str | None, ours: dict | None = None) -> None:
+        if ours is not None and path.exists() and ours == data:
+            return  # same data: keep the user's file as written (key order, comments, quoting)
         text = yamlio.dump(data)
         old = path.read_text(encoding="utf-8") if path.exists() else None
         if old != text:
@@ -195,7 +197,8 @@ class Importer:
 
     def write(self) -> list[str]:
         """Write every changed file (temp file + rename, so a file is never half-written)."""
-        for path, text in sorted(self.files.items()):
+        # The state goes last: if the import is killed half-way, the next one still sees the old base.
+        for path, text in sorted(self.files.items(), key=lambda kv: (kv[0].name == STATE_FILE, kv[0])):
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.tmp")
             tmp.write_text(text, encoding="utf-8")

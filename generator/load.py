@@ -34,8 +34,12 @@ class Fields:
             return None
         value = self.data[key]
         if kind is str:
-            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                self.problem(key, f"'{key}' must be text, found {value!r}; put it in quotes: {key}: '{value}'")
+            if isinstance(value, bool):
+                self.problem(key, f"'{key}' must be text, found {value!r} (YAML reads an unquoted yes, no, on, off, "
+                                  f"true or false as a yes/no value); put the text in quotes, e.g. {key}: 'yes'")
+                return None
+            if not isinstance(value, (str, int, float)):
+                self.problem(key, f"'{key}' must be text, found {value!r}")
                 return None
             return str(value)
         if kind is bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -23,7 +24,7 @@ class WriteStats:
 def safe_relpath(path: str) -> str:
     """A normalised relative POSIX path inside the output folder, or ValueError."""
     p = PurePosixPath(path)
-    if p.is_absolute() or not p.parts or any(part in ("", ".", "..") for part in p.parts) or "\\" in path \
+    if not path or p.is_absolute() or any(part in ("", ".", "..") for part in path.split("/")) or "\\" in path \
             or "\x00" in path:
         raise ValueError(f"refusing to write outside the output folder: {path!r}")
     return p.as_posix()
@@ -43,7 +44,8 @@ def check_output_dir(out: Path, site_dir: Path) -> None:
         if target == site / name or (site / name) in target.parents:
             raise InputError(Problem("site.yaml", 0, f"the output folder {out} is inside the site's {name}/; "
                                                      "choose a folder of its own, like 'output'"))
-    if target.is_dir() and not (target / MANIFEST).exists() and any(target.iterdir()):
+    ours = (target / MANIFEST).exists() or staging_paths(target)[1].exists()
+    if target.is_dir() and not ours and any(target.iterdir()):
         raise InputError(Problem("site.yaml", 0, f"the output folder {out} is not empty and was not made by "
                                                  "scholarsite; empty it or choose another 'output'"))
 
@@ -72,34 +74,92 @@ def write_file(target: Path, data: bytes) -> None:
         raise
 
 
+def staging_paths(out: Path) -> tuple[Path, Path]:
+    """The staging folder and the journal, beside ``out`` (same file system, never inside the site)."""
+    return out.parent / f".{out.name}.staging", out.parent / f".{out.name}.journal"
+
+
+def recover(out: Path) -> None:
+    """Finish a commit that was killed half-way (roll forward), or drop a staging folder never applied."""
+    staging, journal = staging_paths(out)
+    if journal.exists():
+        try:
+            plan = json.loads(journal.read_text(encoding="utf-8"))
+            _apply(out, staging, plan["write"], plan["remove"], plan["manifest"].encode("utf-8"))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # an unreadable journal: the build that follows rewrites whatever differs
+        journal.unlink(missing_ok=True)
+    if staging.exists():
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def commit(out: Path, files: dict[str, bytes]) -> WriteStats:
-    """Make ``out`` hold exactly ``files``: rewrite only what changed, remove what is gone."""
+    """Make ``out`` hold exactly ``files``, rewriting only what changed.
+
+    Changed files are first written to a staging folder beside ``out``; only when all of them are
+    written (so a full disk or any error leaves ``out`` untouched) does a journal record the plan and
+    the files move into place by rename. A build killed during that short step is rolled forward by
+    the next one.
+    """
+    recover(out)
     paths = {safe_relpath(p): data for p, data in files.items()}
     old = read_manifest(out)
     new = {p: digest(data) for p, data in paths.items()}
     stats = WriteStats()
-    out.mkdir(parents=True, exist_ok=True)
+    changed = []
     for rel in sorted(paths):
         target = out / rel
         if old.get(rel) == new[rel] and target.is_file() and target.stat().st_size == len(paths[rel]):
             stats.unchanged += 1
-            continue
-        write_file(target, paths[rel])
-        stats.written += 1
+        else:
+            changed.append(rel)
+    remove = []
     for rel in sorted(set(old) - set(new)):
         try:
-            target = out / safe_relpath(rel)
+            remove.append(safe_relpath(rel))
         except ValueError:
             continue
+    manifest = json.dumps({"files": new}, indent=0, sort_keys=True) + "\n"
+    if not changed and not remove and (out / MANIFEST).is_file() \
+            and (out / MANIFEST).read_text(encoding="utf-8") == manifest:
+        return stats
+    staging, journal = staging_paths(out)
+    try:
+        for rel in changed:
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(paths[rel])
+        journal.write_text(json.dumps({"write": changed, "remove": remove, "manifest": manifest}),
+                           encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        journal.unlink(missing_ok=True)
+        raise
+    stats.removed = _apply(out, staging, changed, remove, manifest.encode("utf-8"))
+    stats.written = len(changed)
+    journal.unlink()
+    shutil.rmtree(staging, ignore_errors=True)
+    return stats
+
+
+def _apply(out: Path, staging: Path, changed: list[str], remove: list[str], manifest: bytes) -> int:
+    """Move staged files into ``out``, delete files no longer built, write the manifest."""
+    out.mkdir(parents=True, exist_ok=True)
+    for rel in changed:
+        source = staging / safe_relpath(rel)
+        if source.is_file():  # absent when a killed commit already moved it
+            target = out / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+    removed = 0
+    for rel in remove:
+        target = out / safe_relpath(rel)
         if target.is_file() and not target.is_symlink():
             target.unlink()
-            stats.removed += 1
+            removed += 1
             _prune_dirs(target.parent, out)
-    manifest = json.dumps({"files": new}, indent=0, sort_keys=True).encode("utf-8") + b"\n"
-    if (out / MANIFEST).is_file() and (out / MANIFEST).read_bytes() == manifest:
-        return stats
     write_file(out / MANIFEST, manifest)
-    return stats
+    return removed
 
 
 def _prune_dirs(folder: Path, out: Path) -> None:

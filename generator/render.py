@@ -63,8 +63,13 @@ def find_theme(site_dir: Path, name: str) -> Theme:
     return Theme(name, tuple(dirs))
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
 def long_date(value: dt.date) -> str:
-    return f"{value:%B} {value.day}, {value.year}"
+    """'April 5, 2023', in English whatever the locale."""
+    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
 
 
 def environment(theme: Theme, site_dir: Path) -> jinja2.Environment:

@@ -1,0 +1,96 @@
+"""output/: write-if-changed, refusal of unsafe paths, and failures that leave the previous site intact."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import output
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".out."))
+
+
+@pytest.mark.parametrize("path", ["../x.html", "/etc/passwd", "a/../../b", "", ".", "a\\..\\b", "a/./b", "a//b"])
+def test_paths_outside_the_output_are_refused(tmp_path, path):
+    with pytest.raises(ValueError):
+        output.commit(tmp_path / "out", {path: b"x"})
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_only_changed_files_are_rewritten_and_stale_ones_removed(tmp_path):
+    out = tmp_path / "out"
+    stats = output.commit(out, {"a.html": b"a", "d/b.html": b"b", "d/e/c.html": b"c"})
+    assert stats.written == 3
+    stamp = (out / "a.html").stat().st_mtime_ns
+    stats = output.commit(out, {"a.html": b"a", "d/b.html": b"B"})
+    assert (stats.written, stats.unchanged, stats.removed) == (1, 1, 1)
+    assert (out / "a.html").stat().st_mtime_ns == stamp
+    assert not (out / "d" / "e").exists()
+    assert snapshot(out) == {"a.html": b"a", "d/b.html": b"B", output.MANIFEST: snapshot(out)[output.MANIFEST]}
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failing_write_leaves_the_previous_output_and_no_temp_files(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    output.commit(out, {"a.html": b"old a", "b.html": b"old b", "c.html": b"old c"})
+    before = snapshot(out)
+    calls = {"n": 0}
+    real = Path.write_bytes
+
+    def disk_full(self, data):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    with pytest.raises(OSError):
+        output.commit(out, {"a.html": b"new a", "b.html": b"new b", "c.html": b"new c"})
+    assert snapshot(out) == before
+    assert leftovers(tmp_path) == []
+
+
+def test_a_build_killed_while_moving_files_is_finished_by_the_next(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    output.commit(out, {"a.html": b"old a", "b.html": b"old b", "gone.html": b"x"})
+    new = {"a.html": b"new a", "b.html": b"new b", "c.html": b"new c"}
+    real = os.replace
+    calls = {"n": 0}
+
+    def killed(src, dst):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise SystemExit("killed")  # stands for SIGKILL: no cleanup code runs after it
+        return real(src, dst)
+
+    monkeypatch.setattr(output.os, "replace", killed)
+    with pytest.raises(SystemExit):
+        output.commit(out, new)
+    monkeypatch.setattr(output.os, "replace", real)
+    assert leftovers(tmp_path) == [".out.journal", ".out.staging"]
+    output.recover(out)
+    assert {k: v for k, v in snapshot(out).items() if k != output.MANIFEST} == new
+    assert leftovers(tmp_path) == []
+    assert output.commit(out, new).written == 0
+
+
+def test_output_folder_checks(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    output.check_output_dir(site / "output", site)
+    for bad in (site, tmp_path, site / "content" / "out"):
+        with pytest.raises(output.InputError):
+            output.check_output_dir(bad, site)
+    (site / "mine").mkdir()
+    (site / "mine" / "notes.txt").write_text("keep me")
+    with pytest.raises(output.InputError):
+        output.check_output_dir(site / "mine", site)
+    assert (site / "mine" / "notes.txt").read_text() == "keep me"

@@ -1,0 +1,66 @@
+"""Property tests: the parser never fails with anything but InputError; dump and parse are inverses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import seed
+from generator.errors import InputError
+from generator.model import Metrics, Profile, SeedPaper
+
+LINES = st.sampled_from(["", "CV", "h-index3", "76papers", "CVApr 5, 2023", "CVFeb 30, 2023Code", "Title",
+                         "A, B et al. · org", "An abstract.", "5 Papers", "Novelty5%", "AI Score", "\ufeff", "  "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=400), st.lists(LINES, max_size=40).map("\n".join).map(str.encode),
+                 st.text(max_size=400).map(lambda t: t.encode("utf-8", "surrogatepass"))))
+def test_parser_raises_only_its_own_error(data):
+    try:
+        profile = seed.parse(data, "seeds/x.txt")
+    except InputError as err:
+        assert err.problems and all(str(p).startswith("seeds/x.txt") for p in err.problems)
+    else:
+        assert profile.name
+
+
+WORD = st.text(st.characters(whitelist_categories=("Lu", "Ll", "Nd"), max_codepoint=0x2FF), min_size=1, max_size=8)
+NAME = st.lists(WORD, min_size=1, max_size=3).map(" ".join)
+TITLE = st.lists(WORD, min_size=1, max_size=8).map(" ".join).filter(lambda t: not seed.ENTRY_LIKE_RE.match(t))
+PAPER = st.builds(
+    SeedPaper,
+    line=st.just(0),
+    category=st.sampled_from(["CV", "LG", "RO", "CL", "AS"]),
+    date=st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)),
+    title=TITLE,
+    authors=st.lists(NAME.filter(lambda n: not n.endswith("et al")), min_size=1, max_size=3).map(tuple),
+    authors_truncated=st.booleans(),
+    organization=st.sampled_from(["", "meta-ai", "allen-ai"]),
+    has_code=st.booleans(),
+    abstract=st.lists(WORD, min_size=1, max_size=30).map(" ".join).filter(lambda t: not seed.ENTRY_LIKE_RE.match(t)),
+)
+PROFILE = st.builds(
+    Profile,
+    name=NAME.filter(lambda n: not seed.ENTRY_LIKE_RE.match(n)),
+    category=st.sampled_from(["CV", "LG"]),
+    metrics=st.builds(Metrics, h_index=st.integers(0, 500), papers_claimed=st.integers(0, 5000),
+                      citations=st.integers(0, 10**7), novelty_percent=st.integers(0, 100),
+                      ai_score=st.integers(0, 100)),
+    papers=st.lists(PAPER, max_size=6).map(tuple),
+)
+
+
+def strip_lines(profile: Profile) -> tuple:
+    return (profile.name, profile.category, profile.metrics,
+            [(p.category, p.date, p.title, p.authors, p.authors_truncated, p.organization, p.has_code, p.abstract)
+             for p in profile.papers])
+
+
+@settings(max_examples=150, deadline=None)
+@given(PROFILE)
+def test_valid_profiles_round_trip_through_seed_text(profile):
+    again = seed.parse(seed.dump(profile).encode("utf-8"), "seeds/x.txt")
+    assert strip_lines(again) == strip_lines(profile)
