@@ -80,3 +80,39 @@ def test_feed_and_csl_json_keep_the_exact_text(hostile_site):
     hostile = next(i for i in items if i["id"] == "berg2020script")
     assert hostile["author"][0] == {"given": "Zoë", "family": "van der Berg", "suffix": "Jr."}
     assert hostile["note"].startswith("Author list truncated")
+
+
+HOSTILE_SEED = Path(__file__).resolve().parents[1] / "data" / "hostile.txt"
+
+
+def build_hostile_seed_site(site: Path) -> Path:
+    """The lead's hostile seed (script tags, SQL, RTL text, emoji, YAML lookalikes, duplicates), with a base URL."""
+    (site / "seeds").mkdir(parents=True)
+    (site / "seeds" / "hostile.txt").write_bytes(HOSTILE_SEED.read_bytes())
+    (site / "site.yaml").write_text(f"base_url: {BASE}\n", encoding="utf-8")
+    build(site)
+    return site
+
+
+def test_every_export_of_the_hostile_seed_reads_back(tmp_path):
+    site = build_hostile_seed_site(tmp_path / "site")
+    out = site / "output"
+    pages = sorted((out / "papers").glob("*/index.html"))
+    whole = parse_string((out / "publications.bib").read_text(encoding="utf-8"), "bibtex").entries
+    assert len(pages) == len(whole) >= 10
+    for page in pages:
+        own = parse_string((page.parent / "cite.bib").read_text(encoding="utf-8"), "bibtex").entries
+        (key,) = own
+        assert own[key].fields == whole[key].fields
+        (block,) = head(page).ld
+        assert "</" not in block
+        article = json.loads(block)
+        assert unlatex(whole[key].fields["title"]) == article["headline"].strip()
+        assert head(page).values("citation_title") == [article["headline"]]
+    assert json.loads(head(out / "index.html").ld[0])["name"] == "<script>alert('name')</script> Mallory O'Hara"
+    items = json.loads((out / "publications.json").read_text(encoding="utf-8"))
+    assert [i["id"] for i in items] == list(whole)
+    for path in [out / "feed.xml", *sorted((out / "feeds").glob("*.xml"))]:
+        feed = feedparser.parse(path.read_bytes())
+        assert not feed.bozo, f"{path.name}: {feed.get('bozo_exception')}"
+        assert feed.entries

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from test_exports import build_based_site
+from test_exports_escaping import build_hostile_seed_site
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_VERSION = "26.9.27"
@@ -54,9 +55,12 @@ def check(vnu: list[str], files: list[Path]) -> list[dict]:
 
 
 def test_every_generated_page_is_valid_html(vnu, real_site, tmp_path):
+    """The real site without and with base_url (66 pages each), and the site of the hostile seed."""
     based = build_based_site(tmp_path / "based")
-    pages = [p for site in (real_site, based) for p in sorted((site / "output").rglob("*.html"))]
-    assert len(pages) == 2 * 66  # home, search, years, 12 year pages, 50 papers, 404; without and with base_url
+    hostile = build_hostile_seed_site(tmp_path / "hostile")
+    pages = [p for site in (real_site, based, hostile) for p in sorted((site / "output").rglob("*.html"))]
+    for site in (real_site, based):  # home, search, years, 12 year pages, 50 papers, 404
+        assert len(list((site / "output").rglob("*.html"))) == 66
     broken = tmp_path / "broken.html"  # proves the checker reads the files it is given
     broken.write_text('<!DOCTYPE html><html lang="en"><title>x</title><p id="a"></p><p id="a"></p></html>',
                       encoding="utf-8")
