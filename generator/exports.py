@@ -119,7 +119,7 @@ def csl_item(paper: Paper, key: str, url: str) -> dict:
         if given and suffix:
             author["suffix"] = suffix
         authors.append(author)
-    item = {"id": key, "citation-key": key, "type": "article", "title": bibtex.clean(paper.title),
+    item = {"id": key, "type": "article", "title": bibtex.clean(paper.title),
             "author": authors, "issued": {"date-parts": [[paper.year, paper.date.month, paper.date.day]]},
             "abstract": markup.plain(paper.abstract)}
     if paper.venue:

@@ -1,4 +1,4 @@
-"""Metadata and exports of whole builds, read back with the tools their users have (pybtex, feedparser, json)."""
+"""Metadata and exports of whole builds, read back with the tools their users have (pybtex, feedparser, citeproc)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import feedparser
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
 import pytest
 from pybtex.database import parse_string
 
@@ -217,6 +219,22 @@ def test_csl_json_lists_every_paper_with_the_bibtex_keys(based_site):
         assert item["issued"] == {"date-parts": [[paper.year, paper.date.month, paper.date.day]]}
         assert [f"{a['given']} {a['family']}" for a in item["author"]] == list(paper.authors)
         assert ("note" in item) == paper.authors_truncated
+
+
+def test_a_csl_processor_formats_every_paper(based_site):
+    """citeproc-py, a CSL processor like those in Zotero and Pandoc, reads publications.json and cites every paper."""
+    site = load_site(based_site / "content", based_site)
+    items = json.loads((based_site / "output" / "publications.json").read_text(encoding="utf-8"))
+    style = CitationStylesStyle("harvard-cite-them-right", validate=False)
+    bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    rendered = [str(entry) for entry in bibliography.bibliography()]
+    assert len(rendered) == 50
+    for paper in site.papers:
+        (text,) = [r for r in rendered if f"“{paper.title}”" in r]
+        family = paper.authors[0].split(" ")[-1]
+        assert text.startswith(family + ", ") and f"({paper.year})" in text
 
 
 def feed_files(out: Path) -> list[Path]:
