@@ -255,6 +255,11 @@ def test_feedparser_reads_every_feed_newest_first(based_site):
         assert [e.title for e in feed.entries] == [p.title for p in expected]
         assert [e.link for e in feed.entries] == [BASE + f"papers/{p.slug}/" for p in expected]
         assert len({e.id for e in feed.entries}) == len(expected)
+        assert feed.feed.id.startswith("urn:uuid:") and feed.feed.title and feed.feed.author == "Ross Girshick"
+        for entry, paper in zip(feed.entries, expected):  # what RFC 4287 requires of each entry, and more
+            assert entry.id.startswith("urn:uuid:") and entry.updated.startswith(paper.date.isoformat())
+            assert [a.name for a in entry.authors] == list(paper.authors)
+            assert entry.summary and paper.abstract.startswith(entry.summary[:80])
         assert feed.feed.updated.startswith(expected[0].date.isoformat())
         self_link = [link.href for link in feed.feed.links if link.rel == "self"]
         assert self_link == [BASE + path.relative_to(out).as_posix()]
