@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import content, output, pages, render, search, seed
+from . import content, exports, output, pages, render, search, seed
 from .config import SiteConfig, load_config
 from .errors import InputError, Problem
 from .load import load_site
@@ -94,7 +94,8 @@ def render_site(site: Site, config: SiteConfig, site_dir: Path) -> tuple[dict[st
     files = render_pages(site, config, site_dir, theme)
     count = len(files)
     for name, produced in (("search", {search.DATA_FILE: search.build_data(site)}),
-                           ("static", static_files(theme))):
+                           ("static", static_files(theme)),
+                           ("exports", exports.files(site, config, sorted(files)))):
         for path, data in produced.items():
             if path in files:
                 raise InputError(Problem(name, 0, f"two outputs would be written to {path}"))
@@ -130,4 +131,4 @@ def build(site_dir: Path, do_import: bool = True) -> BuildResult:
         report = importer.report
     stats = output.commit(out, files)
     return BuildResult(site=site, pages=count, stats=stats, seconds=time.perf_counter() - start,
-                       out=out, report=report)
+                       out=out, report=report, warnings=exports.warnings(config))

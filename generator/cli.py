@@ -46,6 +46,8 @@ def cmd_build(args) -> int:
         if args.verbose:
             for line in result.report.details():
                 print(f"  {line}")
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     out = result.out
     s = result.stats
     print(f"built {result.pages} pages ({s.written} written, {s.unchanged} unchanged, {s.removed} removed) "

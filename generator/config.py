@@ -25,6 +25,7 @@ class SiteConfig:
     language: str = "en"        # the pages' lang attribute
     seed: str = ""              # the seed file, relative to the site; default: the one file in seeds/
     output: str = "output"      # where the site is built, relative to the site folder
+    feed_length: int = 20       # how many of the newest papers each Atom feed lists
 
 
 KEYS = [f.name for f in fields(SiteConfig)]
@@ -45,7 +46,7 @@ def load_config(site_dir: Path) -> SiteConfig:
     if not isinstance(data, dict):
         raise InputError(Problem(CONFIG_FILE, 1, "expected settings as 'key: value' lines"))
     problems: list[Problem] = []
-    values: dict[str, str] = {}
+    values: dict = {}
     for key, value in data.items():
         line = lines.get(str(key), 1)
         if key not in KEYS:
@@ -72,6 +73,13 @@ def load_config(site_dir: Path) -> SiteConfig:
     if "theme" in values and not re.fullmatch(r"[A-Za-z0-9_.-]+", values["theme"]):
         problems.append(Problem(CONFIG_FILE, lines["theme"], f"'theme' must be a theme folder name, "
                                                              f"found '{values['theme']}'"))
+    if "feed_length" in values:
+        length = values["feed_length"]
+        if not re.fullmatch(r"[0-9]+", length) or int(length) < 1:
+            problems.append(Problem(CONFIG_FILE, lines["feed_length"], "'feed_length' must be a whole number "
+                                                                       f"of papers, 1 or more, found '{length}'"))
+        else:
+            values["feed_length"] = int(length)
     if problems:
         raise InputError(problems)
     return SiteConfig(**values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import exports
 from .config import SiteConfig
 from .model import Paper, Site
 
@@ -27,7 +28,8 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
     years = site.years()
     pages = [Page("index.html", "home.html", {"years": years}),
              Page("search.html", "search.html"),
-             Page("years/index.html", "years.html", {"years": years})]
+             Page("years/index.html", "years.html", {"years": years}),
+             Page("404.html", "404.html")]
     for i, (year, papers) in enumerate(years):
         newer = years[i - 1][0] if i > 0 else None
         older = years[i + 1][0] if i + 1 < len(years) else None
@@ -58,6 +60,7 @@ def common_context(site: Site, config: SiteConfig) -> dict:
         "site_title": config.title or site.name,
         "highlight": config.highlight_author or site.name,
         "paper_count": len(site.papers),
+        "meta": exports.Meta(site, config),
     }
 
 

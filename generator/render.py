@@ -10,6 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import markup, yamlio
+from .search import script_json
 from .errors import InputError, Problem
 from .model import category_name
 
@@ -89,6 +90,7 @@ def environment(theme: Theme, site_dir: Path) -> jinja2.Environment:
     env.filters["long_date"] = long_date
     env.filters["category_name"] = category_name
     env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["script_json"] = lambda value: Markup(script_json(value))
     return env
 
 

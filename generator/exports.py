@@ -1,0 +1,161 @@
+"""Scholarly metadata and exports: BibTeX, CSL-JSON, Atom feeds, sitemap, robots.txt, JSON-LD. Pure."""
+
+from __future__ import annotations
+
+import json
+
+from . import bibtex, feeds, markup
+from .config import SiteConfig
+from .model import Paper, Site, category_name
+
+BIB_FILE = "publications.bib"
+CSL_FILE = "publications.json"
+FEED_FILE = "feed.xml"
+NOT_IN_SITEMAP = {"404.html"}
+NO_BASE_URL = ("site.yaml has no 'base_url': canonical links, og:url, citation_abstract_html_url, "
+               "sitemap.xml and the feeds' self links are left out; set 'base_url: https://...' to add them")
+
+
+def is_web_url(url: str) -> bool:
+    return markup.is_safe_url(url) and url.strip().lower().startswith(("http://", "https://"))
+
+
+class Meta:
+    """What the templates need for metadata tags and the Cite block (``meta`` in every template)."""
+
+    def __init__(self, site: Site, config: SiteConfig):
+        self.site, self.config = site, config
+        self.base_url = config.base_url
+        self.keys = bibtex.keys(site.papers)
+
+    def url(self, path: str) -> str:
+        """The absolute URL of an output path, or '' when site.yaml has no base URL."""
+        return feeds.absolute(self.base_url, path)
+
+    def pdf_url(self, paper: Paper) -> str:
+        """The paper's PDF when content gives an absolute http(s) link, else ''."""
+        return paper.pdf.strip() if is_web_url(paper.pdf) else ""
+
+    def key(self, paper: Paper) -> str:
+        return self.keys[paper.slug]
+
+    def bibtex(self, paper: Paper) -> str:
+        return bibtex.entry(paper, self.keys[paper.slug], self.pdf_url(paper) or self.url(paper.url))
+
+    def reference(self, paper: Paper) -> str:
+        return bibtex.reference(paper)
+
+    def description(self, paper: Paper) -> str:
+        return markup.plain(paper.abstract, 160)
+
+    def home_description(self) -> str:
+        """The home page's description, as base.html words it."""
+        site = self.site
+        return self.config.description or f"{site.name}: {len(site.papers)} papers in {category_name(site.category)}."
+
+    def cite_path(self, paper: Paper) -> str:
+        return f"papers/{paper.slug}/cite.bib"
+
+    def highwire_date(self, paper: Paper) -> str:
+        return paper.date.strftime("%Y/%m/%d")
+
+    def feeds(self) -> list[tuple[str, str]]:
+        """(title, output path) of every feed: all papers first, then one per category."""
+        return [(title, path) for title, path, _ in feed_list(self.site)]
+
+    def article(self, paper: Paper) -> dict:
+        """schema.org ScholarlyArticle: only the known authors, never invented ones."""
+        data = {"@context": "https://schema.org", "@type": "ScholarlyArticle",
+                "headline": paper.title, "name": paper.title,
+                "author": [{"@type": "Person", "name": name} for name in paper.authors],
+                "datePublished": paper.date.isoformat(),
+                "abstract": markup.plain(paper.abstract),
+                "about": paper.category_name}
+        if self.url(paper.url):
+            data["url"] = data["mainEntityOfPage"] = self.url(paper.url)
+        if paper.venue:
+            data["isPartOf"] = {"@type": "CreativeWork", "name": paper.venue}
+        if paper.organization:
+            data["sourceOrganization"] = {"@type": "Organization", "name": paper.organization}
+        if self.pdf_url(paper):
+            data["encoding"] = {"@type": "MediaObject", "contentUrl": self.pdf_url(paper),
+                                "encodingFormat": "application/pdf"}
+        if is_web_url(paper.code_url):
+            data["isBasedOn"] = paper.code_url.strip()
+        return data
+
+    def person(self) -> dict:
+        """schema.org Person for the profile: name, affiliation, links as sameAs."""
+        site = self.site
+        data: dict = {"@context": "https://schema.org", "@type": "Person", "name": site.name}
+        if site.affiliation:
+            data["affiliation"] = {"@type": "Organization", "name": site.affiliation}
+        if site.bio:
+            data["description"] = markup.plain(site.bio)
+        if site.category:
+            data["knowsAbout"] = category_name(site.category)
+        same = sorted({url.strip() for _, url in site.links if is_web_url(url)})
+        if same:
+            data["sameAs"] = same
+        if self.base_url:
+            data["url"] = self.url("index.html")
+        return data
+
+
+def feed_list(site: Site) -> list[tuple[str, str, list[Paper]]]:
+    """(title, output path, papers) of every feed: all papers first, then one per category."""
+    out = [(f"{site.name}: papers", FEED_FILE, list(site.papers))]
+    out += [(f"{site.name}: papers in {category_name(code)}", path, papers)
+            for path, code, papers in feeds.category_feeds(site)]
+    return out
+
+
+def csl_item(paper: Paper, key: str, url: str) -> dict:
+    """One CSL-JSON item; a truncated author list is said in a note, never filled in."""
+    authors = []
+    for name in paper.authors:
+        given, family, suffix = bibtex.split_name(name)
+        author = {"given": given, "family": family} if given else {"literal": bibtex.clean(name)}
+        if given and suffix:
+            author["suffix"] = suffix
+        authors.append(author)
+    item = {"id": key, "type": "article", "title": bibtex.clean(paper.title),
+            "author": authors, "issued": {"date-parts": [[paper.year, paper.date.month, paper.date.day]]},
+            "abstract": markup.plain(paper.abstract)}
+    if paper.venue:
+        item["container-title"] = bibtex.clean(paper.venue)
+    if url:
+        item["URL"] = url
+    if paper.authors_truncated:
+        item["note"] = f"Author list truncated: only the first {len(paper.authors)} authors are known."
+    return item
+
+
+def warnings(config: SiteConfig) -> list[str]:
+    """What a build should tell the user about its metadata."""
+    return [] if config.base_url else [NO_BASE_URL]
+
+
+def files(site: Site, config: SiteConfig, html_paths: list[str]) -> dict[str, bytes]:
+    """Every export file: per-paper and whole-profile BibTeX, CSL-JSON, feeds, sitemap, robots.txt.
+
+    ``html_paths`` are the pages the build renders; the sitemap lists them all but the 404 and redirect pages.
+    """
+    meta = Meta(site, config)
+    out: dict[str, bytes] = {}
+    entries = []
+    for paper in site.papers:
+        text = meta.bibtex(paper)
+        out[meta.cite_path(paper)] = text.encode("utf-8")
+        entries.append(text)
+    out[BIB_FILE] = "\n".join(entries).encode("utf-8")
+    items = [csl_item(p, meta.key(p), meta.pdf_url(p) or meta.url(p.url)) for p in site.papers]
+    out[CSL_FILE] = (json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    for title, path, papers in feed_list(site):
+        out[path] = feeds.atom(site, meta.base_url, path, title, papers, config.feed_length, config.language)
+    if meta.base_url:
+        redirects = {f"papers/{alias}/index.html" for paper in site.papers for alias in paper.aliases}
+        paths = [p for p in html_paths if p.endswith(".html") and p not in NOT_IN_SITEMAP | redirects]
+        out["sitemap.xml"] = feeds.sitemap(meta.base_url, paths)
+    out["robots.txt"] = feeds.robots(meta.base_url)
+    return out
