@@ -16,5 +16,5 @@ def test_redirect_pages_are_not_in_the_sitemap(site_factory):
     out = site / "output"
     assert "poetical-science/index.html" in (out / "papers" / "old-name" / "index.html").read_text()
     sitemap = (out / "sitemap.xml").read_text()
-    assert "https://example.org/ada/papers/poetical-science/index.html" in sitemap
+    assert "https://example.org/ada/papers/poetical-science/</loc>" in sitemap
     assert "old-name" not in sitemap
