@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 
@@ -82,6 +83,8 @@ def related(papers: tuple[Paper, ...], owner: str, limit: int = RELATED_LIMIT) -
             by_author.setdefault(key, []).append(i)
         for term in terms:
             by_term.setdefault(term, []).append(i)
+    days = [p.date.toordinal() for p in papers]
+    rarity = {t: len(posting) for t, posting in by_term.items()}
     out: dict[str, tuple[Paper, ...]] = {}
     for i, paper in enumerate(papers):
         scores: Counter = Counter()
@@ -90,12 +93,12 @@ def related(papers: tuple[Paper, ...], owner: str, limit: int = RELATED_LIMIT) -
             if len(posting) <= MAX_POSTING:
                 for j in posting:
                     scores[j] += COAUTHOR_WEIGHT
-        usable = sorted((len(by_term[t]), t) for t in terms_of[i] if 1 < len(by_term[t]) <= MAX_POSTING)
+        usable = sorted((rarity[t], t) for t in terms_of[i] if 1 < rarity[t] <= MAX_POSTING)
         for _, term in usable[:TERMS_PER_PAPER]:
             for j in by_term[term]:
                 scores[j] += 1
         scores.pop(i, None)
-        day = paper.date.toordinal()
-        best = sorted(scores.items(), key=lambda kv: (-kv[1], abs(papers[kv[0]].date.toordinal() - day), kv[0]))
-        out[paper.slug] = tuple(papers[j] for j, _ in best[:limit])
+        day = days[i]
+        best = heapq.nsmallest(limit, ((-score, abs(days[j] - day), j) for j, score in scores.items()))
+        out[paper.slug] = tuple(papers[j] for _, _, j in best)
     return out
