@@ -27,12 +27,21 @@ PAGES = {
 
 @pytest.fixture(scope="session")
 def theme_sites(tmp_path_factory) -> dict[str, Path]:
-    """The real seed built once per theme; the value is the output folder."""
+    """The real seed built once per theme, with a bio, links, an as-of date and featured papers added
+    by hand as a user would; the value is the output folder."""
     outs = {}
     for theme in THEMES:
         site = make_site(tmp_path_factory.mktemp(theme) / "site", REAL_SEED.read_bytes(),
                          f"title: Ross Girshick\ntheme: {theme}\n", REAL_SEED.name)
         build(site)
+        content = site / "content"
+        with (content / "profile.yaml").open("a", encoding="utf-8") as f:
+            f.write("as_of: 2025-11-01\naffiliation: Example Lab\nbio: Works on **visual recognition**, "
+                    "from $O(n)$ detectors to segmentation.\nlinks:\n  - {name: Scholar, url: 'https://example.org/s'}\n")
+        for slug in ("mask-r-cnn", "segment-anything"):
+            with (content / "papers" / f"{slug}.yaml").open("a", encoding="utf-8") as f:
+                f.write("featured: true\n")
+        build(site, do_import=False)
         outs[theme] = site / "output"
     return outs
 
