@@ -197,3 +197,19 @@ def test_chart_bar_opens_its_year_and_skip_link_works(browser, theme_sites):
     assert page.url.endswith("/years/2017/index.html")
     assert page.locator("h1").inner_text() == "Papers from 2017"
     page.close()
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_phone_width_never_scrolls_sideways_and_print_is_light(browser, theme_sites, theme):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, color_scheme="dark")
+    page = context.new_page()
+    for rel in (PAGES["home"], PAGES["paper"], "coauthors/index.html", "categories/index.html", PAGES["search"]):
+        page.goto(url(theme_sites[theme], rel))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{rel} is {width}px wide on a 360px phone"
+    page.goto(url(theme_sites[theme], PAGES["paper"]))
+    assert is_dark(page)
+    page.emulate_media(media="print")
+    assert not is_dark(page)
+    assert not page.locator("header.site-header nav").is_visible()
+    context.close()
