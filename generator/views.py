@@ -12,8 +12,9 @@ from .model import Category, Coauthor, Paper, name_key
 RELATED_LIMIT = 5
 MAX_POSTING = 150  # an author or word shared by more papers than this says little: it is not used
 TERMS_PER_PAPER = 3
+AUTHORS_PER_PAPER = 10  # a paper looks up its first ten coauthors
 COAUTHOR_WEIGHT = 2
-WORD_RE = re.compile(r"[a-z0-9]+")
+WORD_RE = re.compile(r"\w+")
 STOPWORDS = frozenset("""a an and are as at be by for from in into is it its of on or the to via with without
     towards toward using we our new how what when do does can""".split())
 
@@ -66,16 +67,17 @@ def related(papers: tuple[Paper, ...], owner: str, limit: int = RELATED_LIMIT) -
     """Per paper slug, up to ``limit`` papers sharing coauthors (weight 2 each) or rare title words (1 each).
 
     Inverted indexes keep the cost bounded: postings longer than MAX_POSTING are ignored and each paper
-    looks up only its TERMS_PER_PAPER rarest words, so a paper examines at most a few hundred others.
+    looks up only its first AUTHORS_PER_PAPER coauthors and its TERMS_PER_PAPER rarest words, so a paper
+    examines at most (10 + 3) * 150 others, whatever the size of the site.
     Ties go to the paper closest in date, then to the site's order.
     """
     owner_key = name_key(owner)
     by_author: dict[str, list[int]] = {}
     by_term: dict[str, list[int]] = {}
-    authors_of: list[set[str]] = []
+    authors_of: list[list[str]] = []
     terms_of: list[set[str]] = []
     for i, paper in enumerate(papers):
-        keys = {name_key(a) for a in paper.authors} - {owner_key, ""}
+        keys = list(dict.fromkeys(k for k in map(name_key, paper.authors) if k and k != owner_key))
         terms = title_terms(paper.title)
         authors_of.append(keys)
         terms_of.append(terms)
@@ -88,7 +90,7 @@ def related(papers: tuple[Paper, ...], owner: str, limit: int = RELATED_LIMIT) -
     out: dict[str, tuple[Paper, ...]] = {}
     for i, paper in enumerate(papers):
         scores: Counter = Counter()
-        for key in authors_of[i]:
+        for key in authors_of[i][:AUTHORS_PER_PAPER]:
             posting = by_author[key]
             if len(posting) <= MAX_POSTING:
                 for j in posting:
