@@ -85,3 +85,8 @@ def test_plan_has_category_and_coauthor_pages_and_caps_the_home_list():
     assert sum(len(ps) for _, ps in home.context["years"]) == pages.HOME_LIMIT == home.context["shown_count"]
     assert home.context["years"][0][1][0] == site.papers[0]  # the newest ones
     assert pages.plan(site, SiteConfig()) == plan  # deterministic
+
+
+def test_title_terms_keep_non_english_words_and_drop_stopwords():
+    assert views.title_terms("Détection d'objets: Towards a Faster R-CNN for Über-Fast Video") == \
+        {"détection", "objets", "faster", "cnn", "über", "fast", "video"}
