@@ -69,7 +69,7 @@ def render_pages(site: Site, config: SiteConfig, site_dir: Path, theme: render.T
             templates[page.template] = template
             html = template.render(**common, **page.context, page=page, root=page.root)
         except jinja2.TemplateError as err:
-            raise InputError(render.template_problem(err, page.template)) from None
+            raise InputError(render.template_problem(err, page.template, env)) from None
         except (TypeError, ValueError, AttributeError, KeyError, LookupError) as err:
             raise InputError(render.template_problem(err, page.template)) from None
         if page.path in files:

@@ -142,6 +142,7 @@ def load_site(content_dir: Path, site_dir: Path, overlay: dict[Path, str] | None
         raise InputError(Problem(rel(profile_path), 0, "missing; run 'scholarsite import' to create it from the seed"))
     got = read(profile_path, rel(profile_path), problems, overlay)
     name = category = bio = affiliation = ""
+    as_of = None
     metrics, links = Metrics(), []
     if got:
         f = Fields(*got, rel(profile_path), problems)
@@ -151,6 +152,7 @@ def load_site(content_dir: Path, site_dir: Path, overlay: dict[Path, str] | None
         category = f.get("category", str) or ""
         bio = f.get("bio", str) or ""
         affiliation = f.get("affiliation", str) or ""
+        as_of = f.get("as_of", "date")
         metrics = _metrics(f)
         links = _links(f)
     papers = []
@@ -166,7 +168,7 @@ def load_site(content_dir: Path, site_dir: Path, overlay: dict[Path, str] | None
     if problems:
         raise InputError(problems)
     return Site(name=name, category=category, metrics=metrics, papers=sort_papers(papers), bio=bio,
-                affiliation=affiliation, links=tuple(links))
+                affiliation=affiliation, links=tuple(links), as_of=as_of)
 
 
 def alias_clashes(papers: list[Paper], alias_lines: dict[str, tuple[str, int]]) -> list[Problem]:

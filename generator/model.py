@@ -139,6 +139,7 @@ class Site:
     bio: str = ""
     affiliation: str = ""
     links: tuple[tuple[str, str], ...] = ()
+    as_of: dt.date | None = None  # when the metrics were taken (profile.yaml ``as_of``); never the build's clock
 
     def years(self) -> list[tuple[int, list[Paper]]]:
         """Papers grouped by year, newest year first."""
@@ -158,3 +159,38 @@ class Site:
 def sort_papers(papers) -> tuple[Paper, ...]:
     """Newest first; ties broken by title then slug so the order never depends on input order."""
     return tuple(sorted(papers, key=lambda p: (-p.date.toordinal(), p.title.casefold(), p.slug)))
+
+
+@dataclass(frozen=True)
+class Category:
+    """A category code, its full name, a URL-safe slug and its papers (newest first)."""
+
+    code: str
+    slug: str
+    papers: tuple[Paper, ...]
+
+    @property
+    def name(self) -> str:
+        return category_name(self.code)
+
+    @property
+    def url(self) -> str:
+        return f"categories/{self.slug}/index.html"
+
+
+@dataclass(frozen=True)
+class Coauthor:
+    """Someone the owner wrote with: a display name, a unique slug and the shared papers."""
+
+    name: str
+    slug: str
+    papers: tuple[Paper, ...]
+
+    @property
+    def url(self) -> str:
+        return f"coauthors/{self.slug}/index.html"
+
+
+def name_key(name: str) -> str:
+    """How two spellings of an author are recognised as one person: spaces collapsed, case folded."""
+    return " ".join(name.split()).casefold()

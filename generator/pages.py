@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import exports
+from . import chart, exports, views
 from .config import SiteConfig
-from .model import Paper, Site
+from .model import Paper, Site, name_key
+
+HOME_LIMIT = 500  # the home page lists the newest papers up to this many; year pages list them all
 
 
 @dataclass(frozen=True)
@@ -23,10 +25,22 @@ class Page:
         return "../" * self.path.count("/")
 
 
+def owner(site: Site, config: SiteConfig) -> str:
+    """The name highlighted in author lists and left out of the coauthors."""
+    return config.highlight_author or site.name
+
+
 def plan(site: Site, config: SiteConfig) -> list[Page]:
     """Every page of the site, in a stable order."""
     years = site.years()
-    pages = [Page("index.html", "home.html", {"years": years}),
+    shown = site.papers[:HOME_LIMIT]
+    home_years: dict[int, list[Paper]] = {}
+    for paper in shown:
+        home_years.setdefault(paper.year, []).append(paper)
+    pages = [Page("index.html", "home.html", {
+                 "years": sorted(home_years.items(), reverse=True), "shown_count": len(shown),
+                 "featured": [p for p in site.papers if p.featured],
+                 "chart": chart.papers_per_year(years)}),
              Page("search.html", "search.html"),
              Page("years/index.html", "years.html", {"years": years}),
              Page("404.html", "404.html")]
@@ -35,12 +49,22 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
         older = years[i + 1][0] if i + 1 < len(years) else None
         pages.append(Page(f"years/{year}/index.html", "year.html",
                           {"year": year, "papers": papers, "newer_year": newer, "older_year": older}))
+    categories = views.categories(site.papers)
+    pages.append(Page("categories/index.html", "categories.html", {"categories": categories}))
+    for category in categories:
+        pages.append(Page(category.url, "category.html", {"category": category, "papers": category.papers}))
+    coauthors = views.coauthors(site.papers, owner(site, config))
+    pages.append(Page("coauthors/index.html", "coauthors.html", {"coauthors": coauthors}))
+    for person in sorted(coauthors, key=lambda c: c.slug):
+        pages.append(Page(person.url, "coauthor.html", {"coauthor": person, "papers": person.papers}))
+    related = views.related(site.papers, owner(site, config))
     papers = site.papers
     for i, paper in enumerate(papers):
         pages.append(Page(paper.url, "paper.html", {
             "paper": paper,
             "newer": papers[i - 1] if i > 0 else None,
             "older": papers[i + 1] if i + 1 < len(papers) else None,
+            "related": related[paper.slug],
         }))
     pages += redirects(site)
     return pages
@@ -54,19 +78,18 @@ def redirects(site: Site) -> list[Page]:
 
 def common_context(site: Site, config: SiteConfig) -> dict:
     """Variables every template sees (besides ``page`` and ``root``)."""
+    highlight = owner(site, config)
+    people = {name_key(c.name): c.url for c in views.coauthors(site.papers, highlight)}
+    categories = {c.code: c.url for c in views.categories(site.papers)}
     return {
         "site": site,
         "config": config,
         "site_title": config.title or site.name,
-        "highlight": config.highlight_author or site.name,
+        "highlight": highlight,
         "paper_count": len(site.papers),
         "meta": exports.Meta(site, config),
+        "coauthor_url": lambda name: people.get(name_key(name), ""),
+        "category_url": lambda code: categories.get(code, ""),
+        "category_list": views.categories(site.papers),
     }
 
-
-def is_owner(author: str, highlight: str) -> bool:
-    return author.casefold().strip() == highlight.casefold().strip()
-
-
-def by_url(papers: list[Paper]) -> dict[str, Paper]:
-    return {p.url: p for p in papers}

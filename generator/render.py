@@ -94,12 +94,14 @@ def environment(theme: Theme, site_dir: Path) -> jinja2.Environment:
     return env
 
 
-def template_problem(err: Exception, fallback: str) -> Problem:
-    """Where a template error happened, as a Problem."""
+def template_problem(err: Exception, fallback: str, env: jinja2.Environment | None = None) -> Problem:
+    """Where a template error happened, as a Problem (a missing template lists the ones there are)."""
     if isinstance(err, jinja2.TemplateSyntaxError):
         return Problem(err.filename or err.name or fallback, err.lineno or 0, f"template syntax error: {err.message}")
     if isinstance(err, jinja2.TemplateNotFound):
-        return Problem(fallback, 0, f"template '{err.name}' not found in the theme or the site's templates/")
+        known = sorted(t for t in env.list_templates() if t.endswith(".html")) if env else []
+        listing = f"; available: {', '.join(known)}" if known else ""
+        return Problem(fallback, 0, f"template '{err.name}' not found in the theme or the site's templates/{listing}")
     tb = err.__traceback__
     line, filename = 0, fallback
     while tb is not None:

@@ -1,0 +1,106 @@
+"""Derived views of the papers: categories, coauthors and related papers. Pure and deterministic."""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import Counter
+
+from . import slugs
+from .model import Category, Coauthor, Paper, name_key
+
+RELATED_LIMIT = 5
+MAX_POSTING = 150  # an author or word shared by more papers than this says little: it is not used
+TERMS_PER_PAPER = 3
+AUTHORS_PER_PAPER = 10  # a paper looks up its first ten coauthors
+COAUTHOR_WEIGHT = 2
+WORD_RE = re.compile(r"\w+")
+STOPWORDS = frozenset("""a an and are as at be by for from in into is it its of on or the to via with without
+    towards toward using we our new how what when do does can""".split())
+
+
+def categories(papers: tuple[Paper, ...]) -> list[Category]:
+    """One Category per code, ordered by code; slugs unique."""
+    groups: dict[str, list[Paper]] = {}
+    for paper in papers:
+        groups.setdefault(paper.category, []).append(paper)
+    taken: set[str] = set()
+    out = []
+    for code in sorted(groups):
+        slug = slugs.unique(slugs.slugify(code), taken)
+        taken.add(slug)
+        out.append(Category(code, slug, tuple(groups[code])))
+    return out
+
+
+def coauthors(papers: tuple[Paper, ...], owner: str) -> list[Coauthor]:
+    """Everyone but the owner, most shared papers first, then by name; slugs unique."""
+    owner_key = name_key(owner)
+    groups: dict[str, list[Paper]] = {}
+    spellings: dict[str, Counter] = {}
+    for paper in papers:
+        seen = set()
+        for name in paper.authors:
+            key = name_key(name)
+            if not key or key == owner_key or key in seen:
+                continue
+            seen.add(key)
+            groups.setdefault(key, []).append(paper)
+            spellings.setdefault(key, Counter())[" ".join(name.split())] += 1
+    taken: set[str] = set()
+    slug_of = {}
+    for key in sorted(groups):
+        slug = slugs.unique(slugs.slugify(key), taken)
+        taken.add(slug)
+        slug_of[key] = slug
+    people = [Coauthor(min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0], slug_of[key],
+                       tuple(groups[key])) for key in groups]
+    return sorted(people, key=lambda c: (-len(c.papers), c.name.casefold(), c.slug))
+
+
+def title_terms(title: str) -> set[str]:
+    """The distinct words of a title worth matching on (three letters or more, no stopwords)."""
+    return {w for w in WORD_RE.findall(title.casefold()) if len(w) >= 3 and w not in STOPWORDS}
+
+
+def related(papers: tuple[Paper, ...], owner: str, limit: int = RELATED_LIMIT) -> dict[str, tuple[Paper, ...]]:
+    """Per paper slug, up to ``limit`` papers sharing coauthors (weight 2 each) or rare title words (1 each).
+
+    Inverted indexes keep the cost bounded: postings longer than MAX_POSTING are ignored and each paper
+    looks up only its first AUTHORS_PER_PAPER coauthors and its TERMS_PER_PAPER rarest words, so a paper
+    examines at most (10 + 3) * 150 others, whatever the size of the site.
+    Ties go to the paper closest in date, then to the site's order.
+    """
+    owner_key = name_key(owner)
+    by_author: dict[str, list[int]] = {}
+    by_term: dict[str, list[int]] = {}
+    authors_of: list[list[str]] = []
+    terms_of: list[set[str]] = []
+    for i, paper in enumerate(papers):
+        keys = list(dict.fromkeys(k for k in map(name_key, paper.authors) if k and k != owner_key))
+        terms = title_terms(paper.title)
+        authors_of.append(keys)
+        terms_of.append(terms)
+        for key in keys:
+            by_author.setdefault(key, []).append(i)
+        for term in terms:
+            by_term.setdefault(term, []).append(i)
+    days = [p.date.toordinal() for p in papers]
+    rarity = {t: len(posting) for t, posting in by_term.items()}
+    out: dict[str, tuple[Paper, ...]] = {}
+    for i, paper in enumerate(papers):
+        scores: Counter = Counter()
+        for key in authors_of[i][:AUTHORS_PER_PAPER]:
+            posting = by_author[key]
+            if len(posting) <= MAX_POSTING:
+                for j in posting:
+                    scores[j] += COAUTHOR_WEIGHT
+        usable = sorted((rarity[t], t) for t in terms_of[i] if 1 < rarity[t] <= MAX_POSTING)
+        for _, term in usable[:TERMS_PER_PAPER]:
+            for j in by_term[term]:
+                scores[j] += 1
+        scores.pop(i, None)
+        day = days[i]
+        best = heapq.nsmallest(limit, ((-score, abs(days[j] - day), j) for j, score in scores.items()))
+        out[paper.slug] = tuple(papers[j] for _, _, j in best)
+    return out
