@@ -104,7 +104,13 @@
                             fields: fields, pipeline: lunr.Pipeline.load(data.pipeline) });
   }
 
-  var SYNTAX = /[:~^*]|(^|\s)[+\-]/;
+  // lunr's query syntax: a field name and colon, word~N, word^N or a leading ^, *, a leading + or -.
+  // Other text is plain words ("SAM 2: Segment Anything" or "~90%" as shown on a page).
+  function isSyntax(index, text) {
+    return /\w[~^]|(^|\s)\^|\*|(^|\s)[+\-]/.test(text) || index.fields.some(function (field) {
+      return new RegExp("(^|\\s)" + field + ":").test(text);
+    });
+  }
 
   // The words of a plain query, as index terms; the last one (still being typed) is also a prefix.
   function plainTerms(text) {
@@ -122,7 +128,7 @@
     options = options || {};
     if (!text) return { hits: [], terms: {} };
     var hits;
-    if (SYNTAX.test(text)) {
+    if (isSyntax(index, text)) {
       try {
         hits = index.search(text);
       } catch (err) {
