@@ -32,9 +32,16 @@ INDEX_PIPELINE = [FOLD_LABEL, "trimmer", "stopWordFilter", "stemmer"]
 SEARCH_PIPELINE = [FOLD_LABEL, "trimmer", "stemmer"]
 
 
+# Where Python's str.split() and JavaScript's \s disagree on what is a space.
+SPACE_DIFFERENCES = re.compile("[\x1c-\x1f\x85\ufeff]")
+
+
 def tokenize(text: str) -> list[str]:
     """lunr.tokenizer: lowercase, split on runs of whitespace and hyphens."""
-    return [t for t in SEPARATOR.split(text.lower()) if t]
+    text = text.lower()
+    if SPACE_DIFFERENCES.search(text):
+        return [t for t in SEPARATOR.split(text) if t]
+    return text.replace("-", " ").split()
 
 
 def fold(token: str) -> str:
@@ -50,12 +57,25 @@ def trim(token: str) -> str:
     return TRIM.sub("", token)
 
 
+_STEMS: dict[str, str] = {}
+
+
+def cached_stem(word: str) -> str:
+    """stem(), remembered (the same word comes back with other punctuation or case)."""
+    found = _STEMS.get(word)
+    if found is None:
+        if len(_STEMS) > 500_000:
+            _STEMS.clear()
+        found = _STEMS[word] = stem(word)
+    return found
+
+
 def index_term(token: str) -> str | None:
     """The index pipeline for one lowercase token: the term lunr.js would store, None for a stop word."""
     token = trim(fold(token))
     if token in STOP_WORDS:
         return None
-    return stem(token)
+    return cached_stem(token)
 
 
 def search_term(token: str) -> str:

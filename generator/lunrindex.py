@@ -22,20 +22,12 @@ def utf16_key(term: str) -> bytes:
 
 
 class TermCache:
-    """Token -> term, and a document's field texts -> its term frequencies, reused across builds."""
+    """Token -> term (None: stop word), and a document's texts -> its term frequencies, kept across builds."""
 
     def __init__(self) -> None:
         self.terms: dict[str, str | None] = {}
         self.docs: dict[bytes, FieldTerms] = {}
         self.used: set[bytes] = set()
-
-    def term(self, token: str) -> str | None:
-        """The index term for a lowercase token (None for a stop word)."""
-        try:
-            return self.terms[token]
-        except KeyError:
-            term = self.terms[token] = lunrcompat.index_term(token)
-            return term
 
     def analyse(self, texts: list[str]) -> FieldTerms:
         """Term frequencies per field, in lunr.js's first-seen order."""
@@ -43,17 +35,15 @@ class TermCache:
         self.used.add(key)
         found = self.docs.get(key)
         if found is None:
-            lookup = self.terms.get
+            terms = self.terms
             out = []
             for text in texts:
-                terms = []
-                for token in lunrcompat.tokenize(text):
-                    term = lookup(token, 0)
-                    if term == 0:
-                        term = self.term(token)
-                    if term is not None:
-                        terms.append(term)
-                out.append(dict(Counter(terms)))
+                tokens = lunrcompat.tokenize(text)
+                for token in set(tokens).difference(terms):
+                    terms[token] = lunrcompat.index_term(token)
+                counts = Counter(map(terms.__getitem__, tokens))
+                counts.pop(None, None)
+                out.append(counts)
             found = self.docs[key] = tuple(out)
         return found
 
@@ -117,39 +107,6 @@ class Index:
                     for term in sorted(postings, key=utf16_key)]
         return {"version": LUNR_VERSION, "fields": list(self.fields), "fieldVectors": vectors,
                 "invertedIndex": inverted, "pipeline": list(lunrcompat.SEARCH_PIPELINE)}
-
-    def compact(self) -> dict:
-        """The index in few bytes; search.js rebuilds the lunr.Index from it (see README, Search).
-
-        ``terms`` are sorted (a term's number is its position); ``postings[i]`` lists, for term i,
-        the keys ``doc * len(fields) + field`` in ascending order as deltas, each followed by ``-tf``
-        when the term occurs more than once there.
-        """
-        terms = self.terms()
-        number = {t: i for i, t in enumerate(terms)}
-        lists: list[list[int]] = [[] for _ in terms]
-        nf = len(self.fields)
-        for d, doc in enumerate(self.docs):
-            base = d * nf
-            for f, counts in enumerate(doc):
-                key = base + f
-                for term, tf in counts.items():
-                    lists[number[term]].append(key)
-                    if tf > 1:
-                        lists[number[term]].append(-tf)
-        postings = []
-        for items in lists:
-            out = []
-            last = 0
-            for value in items:
-                if value < 0:
-                    out.append(value)
-                else:
-                    out.append(value - last)
-                    last = value
-            postings.append(out)
-        return {"fields": list(self.fields), "boosts": list(self.boosts), "count": len(self.docs),
-                "terms": terms, "postings": postings, "pipeline": list(lunrcompat.SEARCH_PIPELINE)}
 
 
 def js_round3(score: float) -> float:

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import dataclass, field
 
-from . import lunrindex
+from . import lunrindex, lunrpack
 from .model import Paper, Site
 
 FIELDS: list[tuple[str, float]] = [("title", 10), ("authors", 5), ("abstract", 1), ("year", 1), ("category", 1)]
 DATA_FILE = "search-data.js"
 SHARD_DIR = "search-data"
 SHARD_SIZE = 200  # abstracts per shard file; the search page loads only the shards its results need
+
+
+@dataclass
+class Cache:
+    """What one search build keeps for the next: terms per paper, packed postings, abstract shards."""
+
+    terms: lunrindex.TermCache = field(default_factory=lunrindex.TermCache)
+    packer: lunrpack.Packer = field(default_factory=lunrpack.Packer)
+    shards: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)
 
 
 def paper_texts(paper: Paper) -> list[str]:
@@ -47,19 +58,37 @@ def shard_name(number: int) -> str:
     return f"{SHARD_DIR}/abstracts-{number}.js"
 
 
-def build_files(site: Site, cache: lunrindex.TermCache | None = None) -> dict[str, bytes]:
-    """Every search file: ``search-data.js`` (index, records) and the abstract shards."""
-    index = build_index(site, cache)
+def shard_script(number: int, papers: tuple[Paper, ...], cache: Cache) -> bytes:
+    """The abstracts of one shard as a script (reused from the cache when they did not change)."""
+    abstracts = [" ".join(p.abstract.split()) for p in papers]
+    digest = hashlib.blake2b("\x00".join(abstracts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    known = cache.shards.get(number)
+    if known and known[0] == digest:
+        return known[1]
+    text = (f"(window.SCHOLARSITE_ABSTRACTS = window.SCHOLARSITE_ABSTRACTS || {{}})[{number}] = "
+            f"{script_json(abstracts)};\n").encode("utf-8")
+    cache.shards[number] = (digest, text)
+    return text
+
+
+def build_files(site: Site, cache: Cache | None = None) -> dict[str, bytes]:
+    """Every search file: ``search-data.js`` (index, records) and the abstract shards.
+
+    Pass the same Cache to each build (watch mode): after a few papers change, only their terms are
+    read again and only their terms' postings and their shards are written again.
+    """
+    cache = cache or Cache()
+    index = build_index(site, cache.terms)
     categories = {p.category: p.category_name for p in site.papers}
-    payload = {"index": index.compact(), "records": records(site), "shardSize": SHARD_SIZE,
+    payload = {"index": cache.packer.pack(index), "records": records(site), "shardSize": SHARD_SIZE,
                "categories": dict(sorted(categories.items()))}
     files = {DATA_FILE: f"window.SCHOLARSITE_SEARCH = {script_json(payload)};\n".encode("utf-8")}
     papers = site.papers
-    for number, start in enumerate(range(0, len(papers), SHARD_SIZE)):
-        abstracts = [" ".join(p.abstract.split()) for p in papers[start:start + SHARD_SIZE]]
-        text = (f"(window.SCHOLARSITE_ABSTRACTS = window.SCHOLARSITE_ABSTRACTS || {{}})[{number}] = "
-                f"{script_json(abstracts)};\n")
-        files[shard_name(number)] = text.encode("utf-8")
+    count = (len(papers) + SHARD_SIZE - 1) // SHARD_SIZE
+    for number in range(count):
+        files[shard_name(number)] = shard_script(number, papers[number * SHARD_SIZE:(number + 1) * SHARD_SIZE], cache)
+    for number in [n for n in cache.shards if n >= count]:
+        del cache.shards[number]
     return files
 
 

@@ -39,6 +39,11 @@ RE2_4 = re.compile(r"^(.+?)(s|t)(ion)$")
 RE_5 = re.compile(r"^(.+?)e$")
 RE_5_1 = re.compile(r"ll$")
 RE3_5 = re.compile("^" + _C + _v + "[^aeiouwxy]$")
+# Suffixes each step's pattern needs: a cheap test before the regular expression (same answers, faster).
+STEP2_ENDS = tuple(STEP2)
+STEP3_ENDS = tuple(STEP3)
+STEP4_ENDS = ("al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ou", "ism", "ate",
+              "iti", "ous", "ive", "ize")
 
 
 def stem(w: str) -> str:
@@ -49,17 +54,19 @@ def stem(w: str) -> str:
     if firstch == "y":
         w = "Y" + w[1:]
     # Step 1a
-    if RE_1A.search(w):
+    if w[-1] != "s":
+        pass
+    elif RE_1A.search(w):
         w = RE_1A.sub(r"\1\2", w, count=1)
     elif RE2_1A.search(w):
         w = RE2_1A.sub(r"\1\2", w, count=1)
     # Step 1b
-    m = RE_1B.search(w)
+    m = RE_1B.search(w) if w.endswith("eed") else None
     if m:
         if RE_MGR0.search(m.group(1)):
             w = RE_1B_2.sub("", w, count=1)
     else:
-        m = RE2_1B.search(w)
+        m = RE2_1B.search(w) if w.endswith(("ed", "ing")) else None
         if m:
             stem_ = m.group(1)
             if RE_S_V.search(stem_):
@@ -71,35 +78,35 @@ def stem(w: str) -> str:
                 elif RE4_1B_2.search(w):
                     w = w + "e"
     # Step 1c
-    m = RE_1C.search(w)
+    m = RE_1C.search(w) if w[-1] == "y" else None
     if m:
         w = m.group(1) + "i"
     # Step 2
-    m = RE_2.search(w)
+    m = RE_2.search(w) if w.endswith(STEP2_ENDS) else None
     if m and RE_MGR0.search(m.group(1)):
         w = m.group(1) + STEP2[m.group(2)]
     # Step 3
-    m = RE_3.search(w)
+    m = RE_3.search(w) if w.endswith(STEP3_ENDS) else None
     if m and RE_MGR0.search(m.group(1)):
         w = m.group(1) + STEP3[m.group(2)]
     # Step 4
-    m = RE_4.search(w)
+    m = RE_4.search(w) if w.endswith(STEP4_ENDS) else None
     if m:
         if RE_MGR1.search(m.group(1)):
             w = m.group(1)
     else:
-        m = RE2_4.search(w)
+        m = RE2_4.search(w) if w.endswith(("sion", "tion")) else None
         if m:
             stem_ = m.group(1) + m.group(2)
             if RE_MGR1.search(stem_):
                 w = stem_
     # Step 5
-    m = RE_5.search(w)
+    m = RE_5.search(w) if w[-1] == "e" else None
     if m:
         stem_ = m.group(1)
         if RE_MGR1.search(stem_) or (RE_MEQ1.search(stem_) and not RE3_5.search(stem_)):
             w = stem_
-    if RE_5_1.search(w) and RE_MGR1.search(w):
+    if w.endswith("ll") and RE_MGR1.search(w):
         w = RE_1B_2.sub("", w, count=1)
     if firstch == "y":
         w = "y" + w[1:]

@@ -47,7 +47,8 @@ const modes = {
     const index = scholarsite.load(loadData(request.data).index);
     return request.queries.map((q) => {
       const r = scholarsite.query(index, q, { complete: true });
-      return { refs: r.hits.map((h) => h.ref), error: r.error || null, terms: Object.keys(r.terms).sort() };
+      const terms = new Set(r.hits.flatMap((h) => Object.keys(h.matchData.metadata)));
+      return { refs: r.hits.map((h) => h.ref), error: r.error || null, terms: [...terms].sort() };
     });
   },
   // The same queries through an index lunr.js builds itself: refs and scores must agree.

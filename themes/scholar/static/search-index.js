@@ -38,70 +38,198 @@
     return b;
   }
 
-  // data: {fields, boosts, count, terms (sorted), postings (per term: key deltas, -tf after a key when tf > 1)}.
+  // Base-32 varints over this alphabet (generator/lunrpack.py writes them): a digit >= 32 means "more follow".
+  var DIGIT = new Int8Array(128).fill(-1);
+  "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_".split("").forEach(function (c, i) {
+    DIGIT[c.charCodeAt(0)] = i;
+  });
+
+  // Decodes numbers from text[from, to) into out (from position at); answers the new position.
+  function decode(text, from, to, out, at) {
+    var value = 0;
+    for (var i = from; i < to; i++) {
+      var d = DIGIT[text.charCodeAt(i)];
+      if (d >= 32) { value = value * 32 + d - 32; } else { out[at++] = value * 32 + d; value = 0; }
+    }
+    return at;
+  }
+
+  // Term expansion without building lunr's TokenSet: exact terms and trailing wildcards are looked up in the
+  // sorted term list; anything else (fuzzy terms, leading wildcards) goes to a lunr.TokenSet built on first use.
+  var fromClause = lunr.TokenSet.fromClause;
+  if (!fromClause.scholarsite) {
+    lunr.TokenSet.fromClause = function (clause) {
+      var set = fromClause(clause);
+      set.scholarsiteClause = { term: clause.term, editDistance: clause.editDistance || 0 };
+      return set;
+    };
+    lunr.TokenSet.fromClause.scholarsite = true;
+  }
+
+  var MAX_EXPANSION = 8;  // a prefix stands for its 8 most frequent completions (results while typing)
+
+  function termSet(terms, numbers, frequency) {
+    var full = null;
+    function list(array) { return { toArray: function () { return array; } }; }
+    return {
+      intersect: function (other) {
+        var clause = other.scholarsiteClause, term = clause && clause.term;
+        var star = term ? term.indexOf("*") : -1;
+        if (clause && !clause.editDistance && star === -1) return list(numbers.has(term) ? [term] : []);
+        if (clause && !clause.editDistance && star === term.length - 1 && star > 0) {
+          var prefix = term.slice(0, -1), lo = 0, hi = terms.length, out = [];
+          while (lo < hi) { var mid = (lo + hi) >> 1; if (terms[mid] < prefix) lo = mid + 1; else hi = mid; }
+          for (var i = lo; i < terms.length && terms[i].lastIndexOf(prefix, 0) === 0; i++) out.push(i);
+          if (out.length > MAX_EXPANSION) {
+            out.sort(function (a, b) {
+              return (terms[b] === prefix) - (terms[a] === prefix) || frequency(b) - frequency(a) || a - b;
+            });
+            out = out.slice(0, MAX_EXPANSION);
+          }
+          return list(out.map(function (k) { return terms[k]; }));
+        }
+        if (!full) {
+          var builder = new lunr.TokenSet.Builder();
+          terms.forEach(function (t) { builder.insert(t); });
+          builder.finish();
+          full = builder.root;
+        }
+        return full.intersect(other);
+      }
+    };
+  }
+
+  // data: {fields, boosts, count, terms (sorted), postings (see generator/lunrpack.py), pipeline}.
+  // Scores are lunr.Builder's (BM25, k1 = 1.2, b = 0.75, rounded to 3 places); vectors and postings are
+  // made when a query first needs them.
   function load(data) {
     var fields = data.fields, nf = fields.length, count = data.count, terms = data.terms, postings = data.postings;
-    var lengths = new Float64Array(count * nf), withTerm = new Int32Array(terms.length);
-    var t, i, list, key, v;
-    for (t = 0; t < terms.length; t++) {
-      list = postings[t];
-      key = 0;
-      for (i = 0; i < list.length; i++) {
-        v = list[i];
-        if (v < 0) { lengths[key] += -v - 1; } else { key += v; lengths[key] += 1; withTerm[t]++; }
-      }
+    var T = terms.length, total = 0, t, i;
+    for (t = 0; t < T; t++) total += postings[t].length;
+    var keys = new Int32Array(total), tfs = new Int32Array(total), start = new Int32Array(T + 1);
+    var lengths = new Float64Array(count * nf), perKey = new Int32Array(count * nf + 1), n = 0;
+    for (t = 0; t < T; t++) {
+      var text = postings[t], comma = text.indexOf(","), end = comma < 0 ? text.length : comma;
+      start[t] = n;
+      var stop = decode(text, 0, end, keys, n);
+      for (i = n + 1; i < stop; i++) keys[i] += keys[i - 1];
+      if (comma < 0) { for (i = n; i < stop; i++) tfs[i] = 1; }
+      else { decode(text, comma + 1, text.length, tfs, n); for (i = n; i < stop; i++) tfs[i] += 1; }
+      for (i = n; i < stop; i++) { lengths[keys[i]] += tfs[i]; perKey[keys[i] + 1]++; }
+      n = stop;
     }
+    start[T] = n;
     var average = [];
     for (var f = 0; f < nf; f++) {
       var sum = 0;
       for (var d = 0; d < count; d++) sum += lengths[d * nf + f];
       average.push(sum / count);
     }
-    var elements = new Array(count * nf);
-    for (t = 0; t < terms.length; t++) {
-      list = postings[t];
-      var x = (count - withTerm[t] + 0.5) / (withTerm[t] + 0.5), idf = Math.log(1 + Math.abs(x));
-      key = 0;
-      for (i = 0; i < list.length; i++) {
-        key += list[i];
-        var tf = 1;
-        if (i + 1 < list.length && list[i + 1] < 0) { tf = -list[i + 1]; i++; }
-        var field = key % nf;
+    // Per (doc, field) key: lunr.Vector elements [term, score, term, score, ...] (terms ascending), in one array.
+    for (i = 0; i < count * nf; i++) perKey[i + 1] += perKey[i];
+    var fill = perKey.slice(0, count * nf), vectors = new Float64Array(2 * n), postScore = new Float64Array(n);
+    for (t = 0; t < T; t++) {
+      var withTerm = start[t + 1] - start[t];
+      var x = (count - withTerm + 0.5) / (withTerm + 0.5), idf = Math.log(1 + Math.abs(x));
+      for (i = start[t]; i < start[t + 1]; i++) {
+        var key = keys[i], tf = tfs[i], field = key % nf;
         var score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (lengths[key] / average[field])) + tf);
         score *= data.boosts[field] || 1;
-        (elements[key] || (elements[key] = [])).push(t, Math.round(score * 1000) / 1000);
+        var slot = 2 * fill[key]++;
+        vectors[slot] = t;
+        vectors[slot + 1] = postScore[i] = Math.round(score * 1000) / 1000;
       }
     }
-    var fieldVectors = {};
-    for (key = 0; key < elements.length; key++) {
-      if (elements[key]) fieldVectors[fields[key % nf] + "/" + Math.floor(key / nf)] = new lunr.Vector(elements[key]);
+    var fieldNumber = {};
+    fields.forEach(function (name, k) { fieldNumber[name] = k; });
+    function vectorFor(fieldRef) {
+      var cut = fieldRef.indexOf("/"), k = Number(fieldRef.slice(cut + 1)) * nf + fieldNumber[fieldRef.slice(0, cut)];
+      if (!(k >= 0 && k < count * nf) || perKey[k] === perKey[k + 1]) return undefined;
+      return new lunr.Vector(vectors.subarray(2 * perKey[k], 2 * perKey[k + 1]));
     }
-    var numbers = new Map();
-    var tokenSet = new lunr.TokenSet.Builder();
-    for (t = 0; t < terms.length; t++) { numbers.set(terms[t], t); tokenSet.insert(terms[t]); }
-    tokenSet.finish();
-    var noMetadata = {};
-    // Postings are built when a query first needs them.
-    var invertedIndex = new Proxy(Object.create(null), {
-      get: function (cache, term) {
-        if (typeof term !== "string") return undefined;
-        if (cache[term]) return cache[term];
-        var n = numbers.get(term);
-        if (n === undefined) return undefined;
-        var posting = { _index: n };
-        fields.forEach(function (name) { posting[name] = Object.create(null); });
-        var items = postings[n], k = 0;
-        for (var j = 0; j < items.length; j++) {
-          if (items[j] < 0) continue;
-          k += items[j];
-          posting[fields[k % nf]][String(Math.floor(k / nf))] = noMetadata;
-        }
-        cache[term] = posting;
-        return posting;
+    function allFieldRefs() {
+      var out = [];
+      for (var k = 0; k < count * nf; k++) {
+        if (perKey[k] !== perKey[k + 1]) out.push(fields[k % nf] + "/" + Math.floor(k / nf));
+      }
+      return out;
+    }
+    var fieldVectors = new Proxy(Object.create(null), {
+      get: function (target, ref) { return typeof ref === "string" ? vectorFor(ref) : undefined; },
+      ownKeys: function () { return allFieldRefs(); },
+      getOwnPropertyDescriptor: function (target, ref) {
+        var vector = vectorFor(ref);
+        return vector ? { value: vector, writable: true, enumerable: true, configurable: true } : undefined;
       }
     });
-    return new lunr.Index({ invertedIndex: invertedIndex, fieldVectors: fieldVectors, tokenSet: tokenSet.root,
-                            fields: fields, pipeline: lunr.Pipeline.load(data.pipeline) });
+    var numbers = new Map();
+    for (t = 0; t < T; t++) numbers.set(terms[t], t);
+    var noMetadata = {};
+    // Postings as lunr reads them, made when a query first needs them; `only` (a Uint8Array over documents)
+    // keeps just those documents, for a query whose required words only they all contain.
+    function invertedIndex(only) {
+      return new Proxy(Object.create(null), {
+        get: function (cache, term) {
+          if (typeof term !== "string") return undefined;
+          if (cache[term]) return cache[term];
+          var number = numbers.get(term);
+          if (number === undefined) return undefined;
+          var posting = { _index: number };
+          fields.forEach(function (name) { posting[name] = Object.create(null); });
+          for (var j = start[number]; j < start[number + 1]; j++) {
+            var doc = Math.floor(keys[j] / nf);
+            if (!only || only[doc]) posting[fields[keys[j] % nf]][doc] = noMetadata;
+          }
+          return (cache[term] = posting);
+        }
+      });
+    }
+    var tokenSet = termSet(terms, numbers, function (k) { return start[k + 1] - start[k]; });
+    var pipeline = lunr.Pipeline.load(data.pipeline);
+    function makeIndex(only) {
+      return new lunr.Index({ invertedIndex: invertedIndex(only), fieldVectors: fieldVectors, tokenSet: tokenSet,
+                              fields: fields, pipeline: pipeline });
+    }
+    var index = makeIndex(null);
+    // An index over only the documents holding, for every group of index terms, at least one of them, that
+    // `allow(ref)` accepts; past `limit` documents, the best by the same scores lunr sums. Answers
+    // {index, before (documents before allow), total (after)}, or null when no document qualifies.
+    var seen = new Int32Array(count), groupHits = new Uint8Array(count), sums = new Float64Array(count), stamp = 0;
+    index.scholarsiteNarrow = function (groups, allow, limit) {
+      groupHits.fill(0);
+      sums.fill(0);
+      for (var g = 0; g < groups.length; g++) {
+        stamp++;
+        groups[g].forEach(function (term) {
+          var number = numbers.get(term);
+          if (number === undefined) return;
+          for (var j = start[number]; j < start[number + 1]; j++) {
+            var doc = Math.floor(keys[j] / nf);
+            sums[doc] += postScore[j];
+            if (seen[doc] !== stamp) { seen[doc] = stamp; groupHits[doc]++; }
+          }
+        });
+      }
+      var chosen = [], before = 0;
+      for (var d2 = 0; d2 < count; d2++) {
+        if (groupHits[d2] !== groups.length) continue;
+        before++;
+        if (!allow || allow(String(d2))) chosen.push(d2);
+      }
+      if (!chosen.length) return null;
+      var total = chosen.length;
+      if (limit && chosen.length > limit) {
+        chosen.sort(function (a, b) { return sums[b] - sums[a] || a - b; });
+        chosen.length = limit;
+      }
+      var only = new Uint8Array(count);
+      chosen.forEach(function (d3) { only[d3] = 1; });
+      return { index: makeIndex(only), before: before, total: total };
+    };
+    index.scholarsiteExpand = function (prefix) {
+      return tokenSet.intersect({ scholarsiteClause: { term: prefix + "*" } }).toArray();
+    };
+    return index;
   }
 
   // lunr's query syntax: a field name and colon, word~N, word^N or a leading ^, *, a leading + or -.
@@ -122,47 +250,56 @@
     return out;
   }
 
-  // {hits, error, terms}: hits are lunr results; terms, the index terms they matched (to highlight).
+  // {hits, total, before, error}: lunr results for plain words (all required; the last, unless followed by a
+  // space or options.complete, also as a prefix) or for lunr's query syntax. options.allow(ref) filters
+  // (before = matches before it, total = after); hits holds at most options.limit (default 500) of the total,
+  // the best ranked. A query lunr rejects gives error, not hits.
   function query(index, text, options) {
-    text = (text || "").trim();
     options = options || {};
-    if (!text) return { hits: [], terms: {} };
-    var hits;
+    var allow = options.allow, limit = options.limit || 500;
+    var complete = options.complete || /\s$/.test(text || "");
+    text = (text || "").trim();
+    if (!text) return { hits: [], total: 0, before: 0 };
     if (isSyntax(index, text)) {
+      var found;
       try {
-        hits = index.search(text);
+        found = index.search(text);
       } catch (err) {
-        return { hits: [], terms: {}, error: "The search could not read \u201c" + text + "\u201d" +
+        return { hits: [], total: 0, before: 0, error: "The search could not read \u201c" + text + "\u201d" +
           (err && err.message ? " (" + err.message + ")" : "") + ". Try plain words." };
       }
-    } else {
-      var words = plainTerms(text);
-      if (!words.length) return { hits: [], terms: {} };
-      var last = words[words.length - 1], prefix = !options.complete && last.raw.length >= 2;
-      hits = index.query(function (q) {
-        words.forEach(function (w, i) {
-          if (i < words.length - 1 || !prefix) {
-            q.term(w.term, { presence: lunr.Query.presence.REQUIRED, usePipeline: false });
-          } else {
-            q.term(w.term, { boost: 10, usePipeline: false });
-            q.term(w.raw, { wildcard: lunr.Query.wildcard.TRAILING, usePipeline: false });
-            if (w.term !== w.raw) q.term(w.term, { wildcard: lunr.Query.wildcard.TRAILING, usePipeline: false });
-          }
-        });
-      });
-      if (prefix) {
-        hits = hits.filter(function (hit) {
-          return Object.keys(hit.matchData.metadata).some(function (t) {
-            return t === last.term || t.indexOf(last.raw) === 0 || t.indexOf(last.term) === 0;
-          });
-        });
-      }
+      var kept = allow ? found.filter(function (hit) { return allow(hit.ref); }) : found;
+      return { hits: kept.slice(0, limit), total: kept.length, before: found.length };
     }
-    var terms = {};
-    hits.forEach(function (hit) {
-      Object.keys(hit.matchData.metadata).forEach(function (t) { terms[t] = true; });
+    var words = plainTerms(text);
+    if (!words.length) return { hits: [], total: 0, before: 0 };
+    var last = words[words.length - 1], REQUIRED = lunr.Query.presence.REQUIRED, TRAILING = lunr.Query.wildcard.TRAILING;
+    // The last word, still being typed, also stands for longer words: "learning" -> "learn*" (the stem usually
+    // begins the word; when not, the word's own prefix too). Prefixes start at three letters.
+    var prefix = !complete && last.raw.length >= 3;
+    var simple = last.raw.lastIndexOf(last.term, 0) === 0;
+    // lunr sees only the documents holding every word that pass the filters, at most `limit` of them
+    // (the best by the same scores): the same first answers, for a fraction of the work.
+    var narrowed = index.scholarsiteNarrow(words.map(function (w, i) {
+      if (i < words.length - 1 || !prefix) return [w.term];
+      var terms = index.scholarsiteExpand(w.term);
+      return simple ? terms : terms.concat(index.scholarsiteExpand(w.raw), [w.term]);
+    }), allow, limit);
+    if (!narrowed) return { hits: [], total: 0, before: 0 };
+    var hits = narrowed.index.query(function (q) {
+      words.forEach(function (w, i) {
+        if (i < words.length - 1 || !prefix) {
+          q.term(w.term, { presence: REQUIRED, usePipeline: false });
+        } else if (simple) {
+          q.term(w.term, { wildcard: TRAILING, usePipeline: false });  // optional: lunr makes required wildcards slow
+        } else {
+          q.term(w.term, { boost: 10, usePipeline: false });
+          q.term(w.raw, { wildcard: TRAILING, usePipeline: false });
+          q.term(w.term, { wildcard: TRAILING, usePipeline: false });
+        }
+      });
     });
-    return { hits: hits, terms: terms };
+    return { hits: hits, total: narrowed.total, before: narrowed.before };
   }
 
   // The same words with one typo allowed each, for a retry after no results.

@@ -42,7 +42,7 @@
   }
 
   function search(text, options) {
-    if (!state.index) return { hits: [], terms: {} };
+    if (!state.index) return { hits: [], total: 0, before: 0 };
     return window.scholarsiteIndex.query(state.index, text, options);
   }
   window.scholarsiteSearch = { load: load, search: search };  // for benchmarks and the curious
@@ -132,7 +132,7 @@
     if (!input || !list) return;
     function update() {
       load().then(function () {
-        var result = search(input.value);
+        var result = search(input.value, { limit: 8 });
         list.textContent = "";
         result.hits.slice(0, 8).forEach(function (hit) { list.appendChild(resultItem(hit, false)); });
         if (result.error || (input.value.trim() && !result.hits.length)) {
@@ -199,12 +199,16 @@
     function update() {
       load().then(function () {
         var text = input.value.trim();
-        var result = search(text);
-        var hits = result.hits;
+        var allow = filtering() ? function (ref) { return passes(state.records[Number(ref)]); } : null;
+        var result = search(text, { allow: allow });
+        var hits = result.hits, total = result.total, before = result.before;
         if (!text && filtering()) {
-          hits = state.records.map(function (r, i) { return { ref: String(i), matchData: { metadata: {} } }; });
+          hits = [];
+          state.records.forEach(function (r, i) {
+            if (passes(r)) hits.push({ ref: String(i), matchData: { metadata: {} } });
+          });
+          total = hits.length;
         }
-        hits = hits.filter(function (hit) { return passes(state.records[Number(hit.ref)]); });
         list.textContent = "";
         hits.slice(0, PAGE_LIMIT).forEach(function (hit) { list.appendChild(resultItem(hit, true)); });
         retry.hidden = true;
@@ -213,12 +217,12 @@
         } else if (!text && !filtering()) {
           status.textContent = "Type to search " + state.records.length + " papers.";
         } else {
-          var what = hits.length + (hits.length === 1 ? " paper" : " papers") +
+          var what = total + (total === 1 ? " paper" : " papers") +
             (text ? " found for \u201c" + text + "\u201d" : " match the filters");
-          if (text && result.hits.length !== hits.length) what += " (" + result.hits.length + " before filters)";
-          if (hits.length > PAGE_LIMIT) what += "; showing the first " + PAGE_LIMIT;
+          if (text && before !== total) what += " (" + before + " before filters)";
+          if (total > PAGE_LIMIT) what += "; showing the best " + PAGE_LIMIT;
           status.textContent = what + ".";
-          var fuzzy = text && !hits.length ? window.scholarsiteIndex.fuzzyText(text) : "";
+          var fuzzy = text && !total ? window.scholarsiteIndex.fuzzyText(text) : "";
           if (fuzzy && fuzzy !== text) {
             retry.textContent = "Allow a typo: search for \u201c" + fuzzy + "\u201d";
             retry.hidden = false;
