@@ -53,6 +53,12 @@ def script_json(value) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+def script_data(target: str, value) -> str:
+    """``target = JSON.parse('...');``: a script that browsers parse faster than the same object literal."""
+    text = script_json(value).replace("\\", "\\\\").replace("'", "\\'")
+    return f"{target} = JSON.parse('{text}');\n"
+
+
 def shard_name(number: int) -> str:
     """The file holding abstracts number * SHARD_SIZE onwards."""
     return f"{SHARD_DIR}/abstracts-{number}.js"
@@ -65,8 +71,8 @@ def shard_script(number: int, papers: tuple[Paper, ...], cache: Cache) -> bytes:
     known = cache.shards.get(number)
     if known and known[0] == digest:
         return known[1]
-    text = (f"(window.SCHOLARSITE_ABSTRACTS = window.SCHOLARSITE_ABSTRACTS || {{}})[{number}] = "
-            f"{script_json(abstracts)};\n").encode("utf-8")
+    text = script_data(f"(window.SCHOLARSITE_ABSTRACTS = window.SCHOLARSITE_ABSTRACTS || {{}})[{number}]",
+                       abstracts).encode("utf-8")
     cache.shards[number] = (digest, text)
     return text
 
@@ -82,7 +88,7 @@ def build_files(site: Site, cache: Cache | None = None) -> dict[str, bytes]:
     categories = {p.category: p.category_name for p in site.papers}
     payload = {"index": cache.packer.pack(index), "records": records(site), "shardSize": SHARD_SIZE,
                "categories": dict(sorted(categories.items()))}
-    files = {DATA_FILE: f"window.SCHOLARSITE_SEARCH = {script_json(payload)};\n".encode("utf-8")}
+    files = {DATA_FILE: script_data("window.SCHOLARSITE_SEARCH", payload).encode("utf-8")}
     papers = site.papers
     count = (len(papers) + SHARD_SIZE - 1) // SHARD_SIZE
     for number in range(count):

@@ -23,13 +23,12 @@
     if (!loading) {
       var mark = window.performance && performance.mark ? performance.mark.bind(performance) : function () {};
       mark("scholarsite-search-start");
+      var data = window.SCHOLARSITE_SEARCH ? null : loadScript(root + "search-data.js");  // needs no lunr: at once
       loading = (window.lunr ? Promise.resolve() : loadScript(root + "static/lunr.min.js"))
         .then(function () {
-          return Promise.all([
-            window.scholarsiteIndex ? null : loadScript(root + "static/search-index.js"),
-            window.SCHOLARSITE_SEARCH ? null : loadScript(root + "search-data.js")
-          ]);
+          return Promise.all([window.scholarsiteIndex ? null : loadScript(root + "static/search-index.js"), data]);
         })
+        .then(function () { mark("scholarsite-search-scripts"); })
         .then(function () {
           var data = window.SCHOLARSITE_SEARCH;
           state.records = data.records;
