@@ -11,7 +11,6 @@
   var EXTRA_RE = /[łøđðþæœßıħŧŀ]/g;
   var MARKS = /\p{M}/gu;
   var ASCII = /^[\x00-\x7f]*$/;
-  var STOP = {};
   var K1 = 1.2, B = 0.75;
 
   function fold(text) {
