@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 
 from . import lunrindex, lunrpack
-from .model import Paper, Site
+from .model import Paper, Site, category_name
 
 FIELDS: list[tuple[str, float]] = [("title", 10), ("authors", 5), ("abstract", 1), ("year", 1), ("category", 1)]
 DATA_FILE = "search-data.js"
@@ -26,8 +26,8 @@ class Cache:
 
 def paper_texts(paper: Paper) -> list[str]:
     """What the index reads of a paper, one text per field of FIELDS (authors as separate names)."""
-    return [paper.title, ", ".join(paper.authors), paper.abstract, str(paper.year),
-            f"{paper.category} {paper.category_name}"]
+    return [paper.title, ", ".join(paper.authors), paper.abstract, str(paper.date.year),
+            f"{paper.category} {category_name(paper.category)}"]
 
 
 def documents(site: Site) -> list[tuple[str, list[str]]]:
@@ -66,11 +66,12 @@ def shard_name(number: int) -> str:
 
 def shard_script(number: int, papers: tuple[Paper, ...], cache: Cache) -> bytes:
     """The abstracts of one shard as a script (reused from the cache when they did not change)."""
-    abstracts = [" ".join(p.abstract.split()) for p in papers]
-    digest = hashlib.blake2b("\x00".join(abstracts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    digest = hashlib.blake2b("\x00".join(p.abstract for p in papers).encode("utf-8", "surrogatepass"),
+                             digest_size=16).digest()
     known = cache.shards.get(number)
     if known and known[0] == digest:
         return known[1]
+    abstracts = [" ".join(p.abstract.split()) for p in papers]
     text = script_data(f"(window.SCHOLARSITE_ABSTRACTS = window.SCHOLARSITE_ABSTRACTS || {{}})[{number}]",
                        abstracts).encode("utf-8")
     cache.shards[number] = (digest, text)
