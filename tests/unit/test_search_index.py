@@ -88,8 +88,10 @@ def test_data_script_is_safe_and_parses_back():
 def test_same_shape_as_the_python_lunr_package_but_lunr_js_stems():
     papers = [paper(i) for i in range(3)]
     ours = search.build_index(site(papers)).serialize()
-    docs = [{"id": ref, **dict(zip([f for f, _ in search.FIELDS], texts))} for ref, texts in search.documents(site(papers))]
-    theirs = lunr_py(ref="id", fields=[{"field_name": f, "boost": b} for f, b in search.FIELDS], documents=docs).serialize()
+    names = [f for f, _ in search.FIELDS]
+    docs = [{"id": ref, **dict(zip(names, texts))} for ref, texts in search.documents(site(papers))]
+    fields = [{"field_name": f, "boost": b} for f, b in search.FIELDS]
+    theirs = lunr_py(ref="id", fields=fields, documents=docs).serialize()
     assert set(ours) == set(theirs) and ours["fields"] == theirs["fields"]
     assert len(ours["fieldVectors"]) == len(theirs["fieldVectors"])
     ours_terms = {t for t, _ in ours["invertedIndex"]}

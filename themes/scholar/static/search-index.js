@@ -272,7 +272,8 @@
     }
     var words = plainTerms(text);
     if (!words.length) return { hits: [], total: 0, before: 0 };
-    var last = words[words.length - 1], REQUIRED = lunr.Query.presence.REQUIRED, TRAILING = lunr.Query.wildcard.TRAILING;
+    var last = words[words.length - 1];
+    var REQUIRED = lunr.Query.presence.REQUIRED, TRAILING = lunr.Query.wildcard.TRAILING;
     // The last word, still being typed, also stands for longer words: "learning" -> "learn*" (the stem usually
     // begins the word; when not, the word's own prefix too). Prefixes start at three letters.
     var prefix = !complete && last.raw.length >= 3;
