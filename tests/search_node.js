@@ -30,6 +30,11 @@ function lunrBuild(fields, docs) {
 }
 
 const modes = {
+  // The index pipeline (tokenizer, fold, trimmer, stop words, stemmer) on each text: its terms.
+  pipeline: () => {
+    const b = scholarsite.builder();
+    return request.texts.map((text) => b.pipeline.run(lunr.tokenizer(text)).map(String));
+  },
   stem: () => request.words.map((w) => lunr.stemmer(new lunr.Token(w)).toString()),
   // lunr.js's own Builder over the same documents: its serialized index.
   build: () => JSON.parse(JSON.stringify(lunrBuild(request.fields, request.docs))),

@@ -55,6 +55,19 @@ def test_stemmer_matches_lunr_js_on_seed_words_and_generated_words(real_seed_tex
     assert [stem(w) for w in ("display", "key", "play", "ray")] == ["display", "key", "play", "ray"]
 
 
+def test_whole_pipeline_matches_lunr_js_on_odd_text():
+    rng = random.Random(7)
+    pieces = ["Dollár", "Wójcik", "Łukasz", "ÆRØ", "straße", "İstanbul", "ΣΊΣΥΦΟΣ", "naïve", "Ｆｕｌｌ", "ﬁne",
+              "𝑥-axis", "R-CNN:", "97.6%", "(SA)", "~90%", "—", "e.g.,", "key", "Displays", "the", "C++", "über-",
+              "日本語", "😀smile", "a\u00a0b", "c\u2003d", "x\u200by", "tab\tbed", "ok\u2028ok", "\ufeffbom", "_under_",
+              "O'Brien", "l'été", "dʼArc", "1,000", "$O(n)$", "[12]", "Ǆemal", "ŉ", "ﬀ", "Å", "ǅ"]
+    texts = [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
+    ours = [[t for t in map(lunrcompat.index_term, lunrcompat.tokenize(text)) if t is not None] for text in texts]
+    theirs = node({"mode": "pipeline", "texts": texts})
+    differ = [(text, a, b) for text, a, b in zip(texts, ours, theirs) if a != b]
+    assert differ == []
+
+
 @pytest.fixture(scope="module")
 def real_docs(real_site):
     site = load_site(real_site / "content", real_site)
