@@ -169,3 +169,15 @@ def test_hostile_title_shows_as_text(tmp_path, page):
     assert page.locator("#site-search-results img").count() == 0
     assert page.watch.dialogs == []
     assert page.watch.errors == []
+
+
+def test_missing_search_data_gives_a_message(real_site, tmp_path, page):
+    import shutil
+    copy = tmp_path / "output"
+    shutil.copytree(real_site / "output", copy)
+    (copy / "search-data.js").unlink()
+    page.goto((copy / "index.html").as_uri())
+    page.fill("#site-search", "segment")
+    page.wait_for_selector("#site-search-results .search-note")
+    assert "unavailable" in page.locator("#site-search-results").inner_text()
+    assert not [e for e in page.watch.errors if "pageerror" in e]

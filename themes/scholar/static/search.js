@@ -8,6 +8,7 @@
   var state = { index: null, records: [], shardSize: 1 };
   var shards = {};
   var PAGE_LIMIT = 100;
+  var UNAVAILABLE = "Search is unavailable: its data (search-data.js) could not be loaded.";
 
   function loadScript(src) {
     return new Promise(function (resolve, reject) {
@@ -24,6 +25,7 @@
       var mark = window.performance && performance.mark ? performance.mark.bind(performance) : function () {};
       mark("scholarsite-search-start");
       var data = window.SCHOLARSITE_SEARCH ? null : loadScript(root + "search-data.js");  // needs no lunr: at once
+      if (data) data.catch(function () { /* reported through `loading` */ });
       loading = (window.lunr ? Promise.resolve() : loadScript(root + "static/lunr.min.js"))
         .then(function () {
           return Promise.all([window.scholarsiteIndex ? null : loadScript(root + "static/search-index.js"), data]);
@@ -141,9 +143,16 @@
           list.appendChild(note);
         }
         list.hidden = !input.value.trim();
+      }, function () {
+        list.textContent = "";
+        var note = document.createElement("li");
+        note.className = "search-note";
+        note.textContent = UNAVAILABLE;
+        list.appendChild(note);
+        list.hidden = false;
       });
     }
-    input.addEventListener("focus", function () { load(); });
+    input.addEventListener("focus", function () { load().catch(function () { /* shown when typing */ }); });
     input.addEventListener("input", update);
     input.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { list.hidden = true; input.blur(); }
@@ -229,7 +238,7 @@
           }
         }
         keepInUrl(text);
-      });
+      }, function () { status.textContent = UNAVAILABLE; });
     }
     input.addEventListener("input", update);
     Object.keys(controls).forEach(function (name) { controls[name].addEventListener("change", update); });
