@@ -86,9 +86,7 @@ def build_files(site: Site, cache: Cache | None = None) -> dict[str, bytes]:
     """
     cache = cache or Cache()
     index = build_index(site, cache.terms)
-    categories = {p.category: p.category_name for p in site.papers}
-    payload = {"index": cache.packer.pack(index), "records": records(site), "shardSize": SHARD_SIZE,
-               "categories": dict(sorted(categories.items()))}
+    payload = {"index": cache.packer.pack(index), "records": records(site), "shardSize": SHARD_SIZE}
     files = {DATA_FILE: script_data("window.SCHOLARSITE_SEARCH", payload).encode("utf-8")}
     papers = site.papers
     count = (len(papers) + SHARD_SIZE - 1) // SHARD_SIZE

@@ -181,3 +181,18 @@ def test_missing_search_data_gives_a_message(real_site, tmp_path, page):
     page.wait_for_selector("#site-search-results .search-note")
     assert "unavailable" in page.locator("#site-search-results").inner_text()
     assert not [e for e in page.watch.errors if "pageerror" in e]
+
+
+def test_arrow_keys_walk_the_results(real_site, page):
+    page.goto((real_site / "output" / "index.html").as_uri())
+    page.keyboard.press("/")
+    page.keyboard.type("segment anything")
+    page.wait_for_selector("#site-search-results li a")
+    page.keyboard.press("ArrowDown")
+    first = page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("ArrowDown")
+    second = page.evaluate("document.activeElement.textContent")
+    assert first != second and "Segment Anything" in (first, second)
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "site-search"

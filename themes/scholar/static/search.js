@@ -156,6 +156,22 @@
     input.addEventListener("input", update);
     input.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { list.hidden = true; input.blur(); }
+      if (event.key === "ArrowDown" && !list.hidden) {
+        var first = list.querySelector("a");
+        if (first) { event.preventDefault(); first.focus(); }
+      }
+    });
+    list.addEventListener("keydown", function (event) {  // arrows move between results, Escape goes back
+      var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+      var at = links.indexOf(document.activeElement);
+      if (at < 0) return;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        var next = at + (event.key === "ArrowDown" ? 1 : -1);
+        if (next < 0) input.focus(); else if (next < links.length) links[next].focus();
+      } else if (event.key === "Escape") {
+        input.focus();
+      }
     });
     document.addEventListener("keydown", function (event) {
       var tag = (event.target && event.target.tagName) || "";
