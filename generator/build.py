@@ -93,7 +93,7 @@ def render_site(site: Site, config: SiteConfig, site_dir: Path) -> tuple[dict[st
     theme = render.find_theme(site_dir, config.theme)
     files = render_pages(site, config, site_dir, theme)
     count = len(files)
-    for name, produced in (("search", {search.DATA_FILE: search.build_data(site)}),
+    for name, produced in (("search", search.build_files(site)),
                            ("static", static_files(theme)),
                            ("exports", exports.files(site, config, sorted(files)))):
         for path, data in produced.items():
