@@ -1,0 +1,125 @@
+"""Timing, memory and size measurements of child processes and output folders (for the benchmark)."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class BenchError(Exception):
+    """A build under measurement failed or made the wrong pages."""
+
+
+@dataclass
+class Run:
+    """One cold-process run: wall seconds, peak resident memory (KiB), what it printed."""
+
+    seconds: float
+    peak_kib: int
+    text: str
+
+    @property
+    def internal_ms(self) -> float | None:
+        """The build's own timing ('... in 123 ms'), when it prints one."""
+        m = re.search(r"\bin (\d+(?:\.\d+)?) ?ms\b", self.text)
+        return float(m.group(1)) if m else None
+
+
+@dataclass
+class Series:
+    """Several runs of the same measurement."""
+
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def spread(self) -> tuple[float, float]:
+        return min(r.seconds for r in self.runs), max(r.seconds for r in self.runs)
+
+    @property
+    def peak_mib(self) -> float:
+        return max(r.peak_kib for r in self.runs) / 1024
+
+    @property
+    def internal_median(self) -> float | None:
+        values = [r.internal_ms for r in self.runs if r.internal_ms is not None]
+        return statistics.median(values) / 1000 if values else None
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> Run:
+    """Run ``cmd`` as a fresh process; its wall time and its own peak memory (wait4's rusage)."""
+    os.sync()  # flush earlier writes so they are not billed to this run
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise BenchError(f"{' '.join(cmd)} exited with {proc.returncode}:\n{text[-3000:]}")
+    return Run(seconds=seconds, peak_kib=usage.ru_maxrss, text=text)
+
+
+class Trash:
+    """Folders moved out of the way in an instant (a rename), deleted later outside any timed region."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def move(self, path: Path) -> None:
+        if path.exists() or path.is_symlink():
+            self.root.mkdir(parents=True, exist_ok=True)
+            path.rename(self.root / f"{path.name}-{uuid.uuid4().hex[:8]}")
+
+    def empty(self) -> None:
+        if self.root.exists():
+            shutil.rmtree(self.root)
+
+
+def tree_size(folder: Path) -> tuple[int, int]:
+    """Total bytes and number of files under ``folder``."""
+    total = count = 0
+    for dirpath, _, filenames in os.walk(folder):
+        for name in filenames:
+            total += os.lstat(os.path.join(dirpath, name)).st_size
+            count += 1
+    return total, count
+
+
+def search_files(output: Path) -> list[Path]:
+    """The search data a build wrote: search-data*.js and any search index or shard files (not the code)."""
+    found = []
+    for path in sorted(output.rglob("*")):
+        rel = path.relative_to(output)
+        if not path.is_file() or rel.parts[0] == "static" or path.suffix == ".html":
+            continue
+        if any("search" in part.lower() for part in rel.parts):
+            found.append(path)
+    return found
+
+
+def gzip_size(paths: list[Path]) -> int:
+    """Bytes the files take gzipped one by one (as a web server would send them)."""
+    return sum(len(gzip.compress(p.read_bytes(), compresslevel=6, mtime=0)) for p in paths)
+
+
+def count_pages(output: Path, section: str) -> int:
+    """How many ``section/<name>/index.html`` pages ``output`` holds."""
+    folder = output / section
+    if not folder.is_dir():
+        return 0
+    return sum(1 for entry in os.scandir(folder) if entry.is_dir() and (Path(entry.path) / "index.html").is_file())
