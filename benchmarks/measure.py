@@ -8,8 +8,8 @@ import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,20 +58,36 @@ class Series:
         return statistics.median(values) / 1000 if values else None
 
 
+# Runs the command as a grandchild and reports its wall time and rusage. A child's ru_maxrss starts at the
+# peak of the process it was spawned from (exec keeps the old image's high-water mark), so the build is
+# spawned from this small launcher, never from the benchmark process itself.
+LAUNCHER = """\
+import os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+seconds = time.perf_counter() - start
+proc.returncode = os.waitstatus_to_exitcode(status)
+with open(sys.argv[1], "w") as f:
+    f.write(f"{seconds!r} {usage.ru_maxrss} {proc.returncode}")
+"""
+
+
 def run(cmd: list[str], cwd: Path | None = None) -> Run:
     """Run ``cmd`` as a fresh process; its wall time and its own peak memory (wait4's rusage)."""
     os.sync()  # flush earlier writes so they are not billed to this run
-    with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as result:
+        subprocess.run([sys.executable, "-S", "-c", LAUNCHER, result.name, *cmd], stdout=out,
+                       stderr=subprocess.STDOUT, cwd=cwd, check=False)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    if proc.returncode != 0:
-        raise BenchError(f"{' '.join(cmd)} exited with {proc.returncode}:\n{text[-3000:]}")
-    return Run(seconds=seconds, peak_kib=usage.ru_maxrss, text=text)
+        fields = result.read().split()
+    if len(fields) != 3:
+        raise BenchError(f"could not measure {' '.join(cmd)}:\n{text[-3000:]}")
+    seconds, peak_kib, code = float(fields[0]), int(fields[1]), int(fields[2])
+    if code != 0:
+        raise BenchError(f"{' '.join(cmd)} exited with {code}:\n{text[-3000:]}")
+    return Run(seconds=seconds, peak_kib=peak_kib, text=text)
 
 
 class Trash:
