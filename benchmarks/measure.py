@@ -21,11 +21,12 @@ class BenchError(Exception):
 
 @dataclass
 class Run:
-    """One cold-process run: wall seconds, peak resident memory (KiB), what it printed."""
+    """One cold-process run: wall seconds, peak resident memory (KiB), what it printed, CPU seconds."""
 
     seconds: float
     peak_kib: int
     text: str
+    cpu: float = 0.0
 
     @property
     def internal_ms(self) -> float | None:
@@ -49,6 +50,11 @@ class Series:
         return min(r.seconds for r in self.runs), max(r.seconds for r in self.runs)
 
     @property
+    def cpu_median(self) -> float:
+        """Median CPU time (user + system): steadier than wall time on a loaded machine."""
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
     def peak_mib(self) -> float:
         return max(r.peak_kib for r in self.runs) / 1024
 
@@ -69,12 +75,12 @@ _, status, usage = os.wait4(proc.pid, 0)
 seconds = time.perf_counter() - start
 proc.returncode = os.waitstatus_to_exitcode(status)
 with open(sys.argv[1], "w") as f:
-    f.write(f"{seconds!r} {usage.ru_maxrss} {proc.returncode}")
+    f.write(f"{seconds!r} {usage.ru_maxrss} {proc.returncode} {usage.ru_utime + usage.ru_stime!r}")
 """
 
 
 def run(cmd: list[str], cwd: Path | None = None) -> Run:
-    """Run ``cmd`` as a fresh process; its wall time and its own peak memory (wait4's rusage)."""
+    """Run ``cmd`` as a fresh process; its wall time, CPU time and own peak memory (wait4's rusage)."""
     os.sync()  # flush earlier writes so they are not billed to this run
     with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as result:
         subprocess.run([sys.executable, "-S", "-c", LAUNCHER, result.name, *cmd], stdout=out,
@@ -82,12 +88,12 @@ def run(cmd: list[str], cwd: Path | None = None) -> Run:
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
         fields = result.read().split()
-    if len(fields) != 3:
+    if len(fields) != 4:
         raise BenchError(f"could not measure {' '.join(cmd)}:\n{text[-3000:]}")
-    seconds, peak_kib, code = float(fields[0]), int(fields[1]), int(fields[2])
+    seconds, peak_kib, code, cpu = float(fields[0]), int(fields[1]), int(fields[2]), float(fields[3])
     if code != 0:
         raise BenchError(f"{' '.join(cmd)} exited with {code}:\n{text[-3000:]}")
-    return Run(seconds=seconds, peak_kib=peak_kib, text=text)
+    return Run(seconds=seconds, peak_kib=peak_kib, text=text, cpu=cpu)
 
 
 class Trash:

@@ -79,15 +79,22 @@ def machine_info(hugo: str | None) -> dict:
     hugo_version = ""
     if hugo:
         hugo_version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split(" BuildDate")[0]
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip()
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "generator", "themes"],
-                           capture_output=True, text=True).stdout.strip()
+    commit = git("rev-parse", "--short", "HEAD") or "(unknown commit)"
+    dirty = git("status", "--porcelain", "--", "generator", "themes")
     return {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "nproc": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem_kib / 1024 / 1024, 1),
             "python": platform.python_version(), "system": f"{platform.system()} {platform.release()}",
             "hugo": hugo_version, "commit": commit + (" with uncommitted changes" if dirty else ""),
             "load_start": os.getloadavg()[0]}
+
+
+def git(*args: str) -> str:
+    """Output of a git command in the repository; empty when git or the repository is missing."""
+    try:
+        done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False)
+    except OSError:
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def build_cmd(site: Path) -> list[str]:
@@ -223,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
 def raw(info: dict, real: tuple[Series, Series], results: list[SizeResult]) -> dict:
     """Every run's figures, for anyone who wants more than medians."""
     def series(s: Series) -> list[dict]:
-        return [{"seconds": round(r.seconds, 4), "peak_kib": r.peak_kib, "internal_ms": r.internal_ms} for r in s.runs]
+        return [{"seconds": round(r.seconds, 4), "cpu_seconds": round(r.cpu, 4), "peak_kib": r.peak_kib,
+                 "internal_ms": r.internal_ms} for r in s.runs]
     sizes = []
     for r in results:
         row = {k: v for k, v in vars(r).items() if not isinstance(v, Series)}
