@@ -35,6 +35,15 @@ def status(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
+def timed_status(series, limit: float) -> str:
+    """Met on wall time; or met on CPU time only (the wall time was lost waiting for a loaded CPU)."""
+    if series.median < limit:
+        return "met"
+    if series.cpu_median < limit:
+        return "met in CPU time, not in wall time on this loaded machine"
+    return status(False)
+
+
 def goals(real, results) -> list[str]:
     """Where each of issue 9's goals stands, judged at the largest corpus measured."""
     full, nochange = real
@@ -48,17 +57,17 @@ def goals(real, results) -> list[str]:
                     f"{status(value <= GOAL_RATIO)} |")
     elif big:
         rows.append(f"| full build of {big.papers:,} papers vs Hugo | ratio ≤ {GOAL_RATIO:.1f} | "
-                    f"{secs(big.full.median)}, Hugo not installed | not measured |")
+                    f"{secs(big.full.median)}, Hugo not run | not measured |")
     if big:
-        rows.append(f"| no-change rebuild, {big.papers:,} papers | < {GOAL_NOCHANGE} s | {secs(big.nochange.median)} | "
-                    f"{status(big.nochange.median < GOAL_NOCHANGE)} |")
+        rows.append(f"| no-change rebuild, {big.papers:,} papers | < {GOAL_NOCHANGE} s | {secs(big.nochange.median)} "
+                    f"(CPU time {secs(big.nochange.cpu_median)}) | {timed_status(big.nochange, GOAL_NOCHANGE)} |")
         peak = max(big.full.peak_mib, big.nochange.peak_mib, big.onepaper.peak_mib)
         rows.append(f"| peak memory, {big.papers:,} papers | < {GOAL_MEMORY} MiB | {peak:.0f} MiB | "
                     f"{status(peak < GOAL_MEMORY)} |")
     inner = full.internal_median
-    note = f" ({secs(inner)} inside the build, the rest is Python starting and importing)" if inner else ""
-    rows.append(f"| full build of the real seed (cold process) | < {GOAL_REAL} s | {secs(full.median)}{note} | "
-                f"{status(full.median < GOAL_REAL)} |")
+    note = f"; {secs(inner)} inside the build, the rest is Python starting and importing" if inner else ""
+    rows.append(f"| full build of the real seed (cold process) | < {GOAL_REAL} s | {secs(full.median)} "
+                f"(CPU time {secs(full.cpu_median)}{note}) | {timed_status(full, GOAL_REAL)} |")
     return rows
 
 
@@ -67,7 +76,7 @@ def markdown(info: dict, real, results) -> str:
     runs = sorted({r.runs for r in results})
     lines = [
         f"Measured {info['date']} on scholarsite {info['commit']}"
-        + (f" and {info['hugo']}" if info["hugo"] else " (Hugo not installed: no Hugo column)") + ".",
+        + (f" and {info['hugo']}" if info["hugo"] else " (Hugo not run: no Hugo column)") + ".",
         f"Machine: {info['nproc']} CPUs ({info['cpu'] or 'unknown model'}), {info['memory_gib']} GiB memory, "
         f"{info['system']}, Python {info['python']}. Load average {info['load_start']:.1f} at the start and "
         f"{info.get('load_end', 0):.1f} at the end"
