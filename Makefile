@@ -33,4 +33,4 @@ $(TEST_STAMP): pyproject.toml $(SITE_STAMP)
 	touch $@
 
 clean:
-	rm -rf output .pytest_cache .hypothesis
+	rm -rf output .pytest_cache .hypothesis benchmarks/work
