@@ -13,8 +13,9 @@ site: $(SITE_STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
+# make bench BENCH_ARGS='--sizes 50,1000 --runs 3' (see benchmarks/run.py --help)
 bench: $(TEST_STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "scholarsite needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
@@ -32,4 +33,4 @@ $(TEST_STAMP): pyproject.toml $(SITE_STAMP)
 	touch $@
 
 clean:
-	rm -rf output .pytest_cache .hypothesis
+	rm -rf output .pytest_cache .hypothesis benchmarks/work
