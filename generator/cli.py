@@ -53,6 +53,16 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_watch(args) -> int:
+    from .watch import run
+    return run(args.site, poll=args.poll)
+
+
+def cmd_serve(args) -> int:
+    from .serve import run
+    return run(args.site, port=args.port, poll=args.poll)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="scholarsite", description="Build a researcher's homepage from a profile seed.")
     top.add_argument("--version", action="version", version=f"scholarsite {__version__}")
@@ -69,6 +79,11 @@ def parser() -> argparse.ArgumentParser:
     command("import", cmd_import, "Merge seeds/*.txt into content/ (hand edits are kept).")
     b = command("build", cmd_build, "Import the seed, then render the whole site into output/.")
     b.add_argument("--no-import", action="store_true", help="build from content/ as it is, without reading the seed")
+    w = command("watch", cmd_watch, "Build, then rebuild what changed whenever seeds/, content/, templates or site.yaml change.")
+    w.add_argument("--poll", action="store_true", help="check for changes by polling instead of the system's watcher")
+    s = command("serve", cmd_serve, "Watch, and serve the site on 127.0.0.1 with live reload.")
+    s.add_argument("--port", type=int, default=8000, help="the port to listen on (default 8000; a free one when taken)")
+    s.add_argument("--poll", action="store_true", help="check for changes by polling instead of the system's watcher")
     return top
 
 

@@ -107,10 +107,11 @@ def load_paper(path: Path, rel: str, problems: list[Problem], overlay: dict[Path
         venue=values["venue"] or "", pdf=values["pdf"] or "", featured=bool(values["featured"]), extra=extra)
 
 
-def load_site(content_dir: Path, site_dir: Path, overlay: dict[Path, str] | None = None) -> Site:
+def load_site(content_dir: Path, site_dir: Path, overlay: dict[Path, str] | None = None, cache=None) -> Site:
     """Every content file into a Site; InputError lists every problem found.
 
-    ``overlay`` holds files an import has planned but not written yet (path -> text).
+    ``overlay`` holds files an import has planned but not written yet (path -> text); ``cache`` (with
+    ``get(path) -> (hit, paper)``, ``read(path)`` and ``put(path, paper)``) skips parsing paper files that did not change.
     """
     overlay = overlay or {}
     problems: list[Problem] = []
@@ -142,7 +143,15 @@ def load_site(content_dir: Path, site_dir: Path, overlay: dict[Path, str] | None
     found = set(paper_dir.glob("*.yaml")) if paper_dir.is_dir() else set()
     found |= {p for p in overlay if p.parent == paper_dir and p.suffix == ".yaml"}
     for path in sorted(found):
-        paper = load_paper(path, rel(path), problems, overlay)
+        if cache is not None and path not in overlay:
+            hit, paper = cache.get(path)
+            if not hit:
+                before = len(problems)
+                paper = load_paper(path, rel(path), problems, cache.read(path))
+                if len(problems) == before:
+                    cache.put(path, paper)
+        else:
+            paper = load_paper(path, rel(path), problems, overlay)
         if paper:
             papers.append(paper)
     if problems:

@@ -72,12 +72,20 @@ def write_file(target: Path, data: bytes) -> None:
         raise
 
 
-def commit(out: Path, files: dict[str, bytes]) -> WriteStats:
-    """Make ``out`` hold exactly ``files``: rewrite only what changed, remove what is gone."""
+def commit(out: Path, files: dict[str, bytes], kept: dict[str, str] | None = None) -> WriteStats:
+    """Make ``out`` hold exactly ``files``: rewrite only what changed, remove what is gone.
+
+    ``kept`` names files (path -> digest) the caller knows ``out`` already holds unchanged: they stay.
+    """
     paths = {safe_relpath(p): data for p, data in files.items()}
     old = read_manifest(out)
     new = {p: digest(data) for p, data in paths.items()}
     stats = WriteStats()
+    for rel, known in (kept or {}).items():
+        rel = safe_relpath(rel)
+        if rel not in new:
+            new[rel] = known
+            stats.unchanged += 1
     out.mkdir(parents=True, exist_ok=True)
     for rel in sorted(paths):
         target = out / rel

@@ -1,0 +1,67 @@
+"""Helpers for the watch and serve tests: bounded waits, atomic saves, fresh builds to compare with."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from generator.build import build
+
+TIMEOUT = 60.0  # generous: the machine running the tests may be busy
+ROOT = Path(__file__).resolve().parent.parent
+REAL_SEED = ROOT / "seeds" / "000_fe8ce17d2e942b33.txt"
+SEED_NAME = "me.txt"
+
+
+def wait_for(condition, timeout: float = TIMEOUT, what: str = "a condition"):
+    """Poll ``condition`` until it returns something true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def settle(watcher, quiet: float = 1.5, timeout: float = TIMEOUT) -> None:
+    """Wait until the watcher has had no pending change and no rebuild for ``quiet`` seconds."""
+    deadline = time.monotonic() + timeout
+    seen, since = len(watcher.outcomes), time.monotonic()
+    while time.monotonic() - since < quiet:
+        if time.monotonic() > deadline:
+            raise AssertionError("the watcher never settled")
+        with watcher.state:
+            busy = watcher.building or bool(watcher.pending)
+        if busy or len(watcher.outcomes) != seen:
+            seen, since = len(watcher.outcomes), time.monotonic()
+        time.sleep(0.05)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Save like an editor does: a temporary file beside the target, then a rename over it."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def fresh_output(site: Path, scratch: Path) -> dict[str, bytes]:
+    """The output a from-scratch build of a copy of ``site`` (its current inputs) makes: no cache, no output."""
+    copy = scratch / f"fresh-{time.monotonic_ns()}"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("output", ".scholarsite-cache"))
+    build(copy)
+    return tree(copy / "output")
+
+
+def assert_same_as_fresh(site: Path, scratch: Path) -> None:
+    got, want = tree(site / "output"), fresh_output(site, scratch)
+    assert sorted(got) == sorted(want), "the incremental build made other files than a fresh build"
+    differ = [p for p in want if got[p] != want[p]]
+    assert not differ, f"files differ from a fresh build: {differ[:5]}"
