@@ -220,7 +220,9 @@ class Watcher:
                 if self.stopping:
                     return
                 batch, self.pending = self.pending, set()
-            changed = sorted({self.relevant(p) or p for p in batch if not self._own_write(p)})
+                changed = sorted({self.relevant(p) or p for p in batch if not self._own_write(p)})
+                self.building = bool(changed)
+                self.state.notify_all()
             if changed:
                 self.rebuild(changed)
 
