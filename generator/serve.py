@@ -210,13 +210,16 @@ class RequestHandler(BaseHTTPRequestHandler):
         return real
 
     def send(self, status: HTTPStatus, kind: str, body: bytes, head: bool) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        if not head:
-            self.wfile.write(body)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the page went away (a reload aborts its pending status request)
 
 
 def run(site_dir: Path, port: int = 8000, poll: bool = False) -> int:
