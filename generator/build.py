@@ -176,7 +176,7 @@ class Builder:
         try:
             self.import_key: str = str(data.get("import", ""))
             self.outputs: dict[str, list] = dict(data.get("outputs", {}))  # path -> [fingerprint, digest, size]
-            self.papers = cache.PaperCache({k: list(v) for k, v in data.get("papers", {}).items() if len(v) == 5})
+            self.papers = cache.PaperCache({k: list(v) for k, v in data.get("papers", {}).items() if len(v) == 6})
         except (TypeError, ValueError, AttributeError):
             self.import_key, self.outputs, self.papers = "", {}, cache.PaperCache()
         self.env_key = ""
@@ -230,12 +230,13 @@ class Builder:
         if not (content_dir / "profile.yaml").exists() and content_dir / "profile.yaml" not in planned:
             raise InputError(Problem("content/profile.yaml", 0, "no content yet: put a seed in seeds/ "
                                                                  "(or write content/profile.yaml by hand)"))
+        self.papers.hits = {}
         site = load_site(content_dir, site_dir, planned, self.papers)
         env, templates = self.environment(theme)
         plan = pages.plan(site, config)
         check_unique(plan)
         common = pages.common_context(site, config)
-        fps = cache.Fingerprints(self.known)
+        fps = cache.Fingerprints({**self.known, **self.papers.hits})
         shared = cache.digest(fps.of({k: v for k, v in common.items() if k != "site"}),
                               fps.site(site, templates.wide))
         manifest = output.read_manifest(out)
@@ -243,7 +244,7 @@ class Builder:
         kept: dict[str, str] = {}
         todo: list[pages.Page] = []
         for page in plan:
-            fp = cache.digest(page.path, page.template, templates.digest(page.template), shared, fps.of(page.context))
+            fp = cache.digest(page.path, page.template, templates.digest(page.template), shared, fps.walk(page.context))
             fingerprints[page.path] = fp
             if self.is_kept(page.path, fp, manifest, out):
                 kept[page.path] = manifest[page.path]

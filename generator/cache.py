@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
+import importlib
 import json
 import os
 import time
-from importlib import metadata
 from pathlib import Path
 
 import jinja2
@@ -32,15 +33,25 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """The generator's own code and the libraries that shape its output: a change invalidates the cache."""
     parts = [f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}" for p in sorted(PACKAGE.glob("*.py"))]
-    for name in ("jinja2", "markdown-it-py", "mdit-py-plugins", "linkify-it-py", "latex2mathml", "lunr", "pyyaml"):
+    for name in ("jinja2", "markdown_it", "mdit_py_plugins", "linkify_it", "latex2mathml", "yaml", "lunr", "markupsafe"):
         try:
-            parts.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
+            module = importlib.import_module(name)
+        except ImportError:
             parts.append(f"{name}=none")
+            continue
+        version = getattr(module, "__version__", None) or getattr(module, "__file__", "")
+        if version == getattr(module, "__file__", None):  # no version attribute: the files' dates stand in
+            version = ":".join(f"{p.name}:{p.stat().st_mtime_ns}" for p in sorted(Path(version).parent.glob("*.py")))
+        parts.append(f"{name}={version}")
     return digest(*parts)
+
+
+def paper_fingerprint(paper: Paper) -> str:
+    return digest(repr(paper))
 
 
 class Fingerprints:
@@ -52,9 +63,10 @@ class Fingerprints:
         self.known = known or {}  # id -> (paper, fingerprint) from the last build
 
     def of(self, value) -> str:
-        return digest(self._walk(value))
+        return digest(self.walk(value))
 
-    def _walk(self, value) -> str:
+    def walk(self, value) -> str:
+        """A short string that changes whenever ``value`` does (digests stand for papers and containers)."""
         if value is None or isinstance(value, (str, int, float, bool, dt.date)):
             return repr(value)
         key = id(value)
@@ -62,14 +74,14 @@ class Fingerprints:
             return self.memo[key]
         if isinstance(value, Paper):
             known = self.known.get(key)
-            out = known[1] if known and known[0] is value else digest(repr(value))
+            out = known[1] if known and known[0] is value else paper_fingerprint(value)
         elif isinstance(value, (list, tuple)):
-            out = digest(type(value).__name__, *(self._walk(v) for v in value))
+            out = digest(type(value).__name__, *(self.walk(v) for v in value))
         elif isinstance(value, dict):
-            items = sorted((repr(k), self._walk(v)) for k, v in value.items())
+            items = sorted((repr(k), self.walk(v)) for k, v in value.items())
             out = digest("dict", *(f"{k}={v}" for k, v in items))
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            out = digest(type(value).__name__, *(f"{f.name}={self._walk(getattr(value, f.name))}"
+            out = digest(type(value).__name__, *(f"{f.name}={self.walk(getattr(value, f.name))}"
                                                  for f in dataclasses.fields(value)))
         else:
             out = digest(type(value).__qualname__, repr(value))
@@ -79,8 +91,8 @@ class Fingerprints:
 
     def site(self, site: Site, with_papers: bool) -> str:
         """The site as templates see it: its profile fields, and its papers when a template reads them."""
-        own = [f"{name}={self._walk(getattr(site, name))}" for name in sorted(SITE_FIELDS)]
-        return digest("site", *own, self._walk(site.papers) if with_papers else "")
+        own = [f"{name}={self.walk(getattr(site, name))}" for name in sorted(SITE_FIELDS)]
+        return digest("site", *own, self.walk(site.papers) if with_papers else "")
 
 
 class Templates:
@@ -171,7 +183,8 @@ class PaperCache:
     """Parsed paper files keyed by (mtime, size); a file touched close to a build is checked by content."""
 
     def __init__(self, entries: dict[str, list] | None = None):
-        self.entries: dict[str, list] = entries or {}  # path -> [mtime_ns, size, digest, seen_ns, paper]
+        self.entries: dict[str, list] = entries or {}  # path -> [mtime_ns, size, digest, seen_ns, paper, fp]
+        self.hits: dict[int, tuple[Paper, str]] = {}  # id(paper) -> (paper, fingerprint) for this build's hits
         self.pending: dict[str, list] = {}
         self.changed = False
 
@@ -190,6 +203,8 @@ class PaperCache:
         paper = entry[4]
         if isinstance(paper, dict):
             paper = entry[4] = paper_from_json(paper)
+        if paper is not None:
+            self.hits[id(paper)] = (paper, entry[5])
         return True, paper
 
     def read(self, path: Path) -> dict[Path, str] | None:
@@ -207,7 +222,7 @@ class PaperCache:
     def put(self, path: Path, paper: Paper | None) -> None:
         seen = self.pending.pop(str(path), None)
         if seen is not None:
-            self.entries[str(path)] = [*seen, paper]
+            self.entries[str(path)] = [*seen, paper, paper_fingerprint(paper) if paper else ""]
             self.changed = True
 
     def forget_missing(self, present: set[str]) -> None:
@@ -217,9 +232,9 @@ class PaperCache:
 
     def to_json(self) -> dict:
         out = {}
-        for key, (mtime, size, dig, seen, paper) in sorted(self.entries.items()):
+        for key, (mtime, size, dig, seen, paper, fp) in sorted(self.entries.items()):
             try:
-                out[key] = [mtime, size, dig, seen, paper if isinstance(paper, dict) else paper_to_json(paper)]
+                out[key] = [mtime, size, dig, seen, paper if isinstance(paper, dict) else paper_to_json(paper), fp]
             except KeyError:
                 continue
         return out

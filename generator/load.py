@@ -142,7 +142,7 @@ def load_site(content_dir: Path, site_dir: Path, overlay: dict[Path, str] | None
     paper_dir = content_dir / "papers"
     found = set(paper_dir.glob("*.yaml")) if paper_dir.is_dir() else set()
     found |= {p for p in overlay if p.parent == paper_dir and p.suffix == ".yaml"}
-    for path in sorted(found):
+    for path in sorted(found, key=str):
         if cache is not None and path not in overlay:
             hit, paper = cache.get(path)
             if not hit:
