@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import importlib
+import importlib.util
 import json
 import os
 import time
@@ -35,18 +35,17 @@ def digest(*parts: str | bytes) -> str:
 
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
-    """The generator's own code and the libraries that shape its output: a change invalidates the cache."""
-    parts = [f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}" for p in sorted(PACKAGE.glob("*.py"))]
-    for name in ("jinja2", "markdown_it", "mdit_py_plugins", "linkify_it", "latex2mathml", "yaml", "lunr", "markupsafe"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            parts.append(f"{name}=none")
-            continue
-        version = getattr(module, "__version__", None) or getattr(module, "__file__", "")
-        if version == getattr(module, "__file__", None):  # no version attribute: the files' dates stand in
-            version = ":".join(f"{p.name}:{p.stat().st_mtime_ns}" for p in sorted(Path(version).parent.glob("*.py")))
-        parts.append(f"{name}={version}")
+    """The generator's code and the libraries that shape its output (their files' dates and sizes)."""
+    folders = [PACKAGE]
+    for name in ("jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "linkify_it", "latex2mathml", "yaml", "lunr"):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            folders.append(Path(spec.origin).parent)
+    parts = []
+    for folder in folders:
+        for path in sorted(folder.glob("*.py")):
+            st = path.stat()
+            parts.append(f"{path}:{st.st_mtime_ns}:{st.st_size}")
     return digest(*parts)
 
 
