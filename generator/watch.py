@@ -78,8 +78,8 @@ class Watcher:
         self.generation = 0
         self.error: Outcome | None = None
         self.outcomes: list[Outcome] = []
-        self.own: dict[str, tuple[int, int]] = {}  # files our import wrote -> (mtime_ns, size) after writing
-        self.watched: dict[str, object] = {}
+        self.own: dict[str, tuple[int, int, int]] = {}  # what our import wrote -> (inode, mtime_ns, size) after
+        self.watched: dict[str, tuple[object, int]] = {}  # folder -> (watchdog watch, inode)
         self.stopping = False
         self.observer = None
         self.thread = threading.Thread(target=self._loop, name="scholarsite-rebuild", daemon=True)
@@ -150,13 +150,17 @@ class Watcher:
     def _schedule(self) -> None:
         """Watch the folders the site needs now (the theme may change, folders may appear)."""
         assert self.observer is not None
-        wanted = self.folders()
+        wanted = {path: (recursive, _inode(path)) for path, recursive in self.folders().items()}
         for path in list(self.watched):
-            if path not in wanted:
-                self.observer.unschedule(self.watched.pop(path))  # type: ignore[arg-type]
-        for path, recursive in sorted(wanted.items()):
+            if path not in wanted or self.watched[path][1] != wanted[path][1]:  # gone, or deleted and made again
+                watch, _ = self.watched.pop(path)  # type: ignore[misc]
+                try:
+                    self.observer.unschedule(watch)
+                except KeyError:
+                    pass
+        for path, (recursive, inode) in sorted(wanted.items()):
             if path not in self.watched:
-                self.watched[path] = self.observer.schedule(self.handler, path, recursive=recursive)
+                self.watched[path] = (self.observer.schedule(self.handler, path, recursive=recursive), inode)
 
     # -- events ---------------------------------------------------------------------------------------
     def relevant(self, path: str) -> str | None:
@@ -202,7 +206,7 @@ class Watcher:
             st = os.stat(path)
         except OSError:
             return False
-        return (st.st_mtime_ns, st.st_size) == known
+        return (st.st_ino, st.st_mtime_ns, st.st_size) == known
 
     def _loop(self) -> None:
         while True:
@@ -278,7 +282,7 @@ class Watcher:
                 st = os.stat(path)
             except OSError:
                 continue
-            self.own[path] = (st.st_mtime_ns, st.st_size)
+            self.own[path] = (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def wait_idle(self, timeout: float = 30.0) -> None:
         """Block while a rebuild runs or changes wait for one (bounded by ``timeout``)."""
@@ -289,6 +293,13 @@ class Watcher:
                 if left <= 0:
                     return
                 self.state.wait(left)
+
+
+def _inode(path: str) -> int:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return 0
 
 
 class _Handler(FileSystemEventHandler):

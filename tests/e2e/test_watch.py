@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -190,3 +191,18 @@ def test_watch_command_reports_rebuilds_and_stops_on_ctrl_c(site):
         out, _ = proc.communicate(timeout=TIMEOUT)
     assert proc.returncode == 0, out
     assert "Traceback" not in out
+
+
+def test_a_content_folder_made_again_is_still_watched(site, watcher, tmp_path):
+    content = site / "content"
+    shutil.copytree(content, site / "content.new")
+    os.rename(content, site / "content.old")
+    os.rename(site / "content.new", content)
+    shutil.rmtree(site / "content.old")
+    settle(watcher)
+    before = len(watcher.outcomes)
+    path = content / "papers" / "segment-anything.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "venue: Watched Again\n", encoding="utf-8")
+    assert wait_builds(watcher, before + 1).ok
+    assert "Watched Again" in page(site, "papers/segment-anything/index.html")
+    assert_same_as_fresh(site, tmp_path)
