@@ -31,6 +31,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     rendered: int = 0        # pages rendered this time (the others were unchanged and kept)
     imported: bool = False   # whether the seed was merged (skipped when seed and content did not change)
+    workers: int = 1         # processes that rendered pages
 
 
 def find_seed(site_dir: Path, config: SiteConfig) -> Path | None:
@@ -124,13 +125,18 @@ def static_files(theme: render.Theme) -> dict[str, bytes]:
 
 
 
+def other_outputs(site: Site, config: SiteConfig, theme: render.Theme) -> list[tuple[str, dict[str, bytes]]]:
+    """Outputs besides pages and search data, made afresh by every build (unchanged bytes are not rewritten)."""
+    return [("static", static_files(theme))]
+
+
 def render_site(site: Site, config: SiteConfig, site_dir: Path) -> tuple[dict[str, bytes], int]:
     """Every output file of the site, in memory: pages, search data, static files (no cache)."""
     theme = render.find_theme(site_dir, config.theme)
     files = render_pages(site, config, site_dir, theme)
     count = len(files)
-    merge_outputs(files, search_files(site), "search")
-    merge_outputs(files, static_files(theme), "static")
+    for name, produced in [("search", search_files(site)), *other_outputs(site, config, theme)]:
+        merge_outputs(files, produced, name)
     return files, count
 
 
@@ -184,6 +190,7 @@ class Builder:
         self.templates: cache.Templates | None = None
         self.known: dict[int, tuple] = {}  # id(paper) -> (paper, fingerprint), for papers still in memory
         self.dirty = False
+        self.workers = 1
 
     def import_inputs(self, seed_path: Path, content_dir: Path) -> str:
         """A digest of what an import reads: the seed, the import state and the content files' stats."""
@@ -262,7 +269,8 @@ class Builder:
         else:
             kept.update(search_kept)
             fingerprints.update({p: search_fp for p in search_kept})
-        merge_outputs(files, static_files(theme), "static")
+        for name, produced in other_outputs(site, config, theme):
+            merge_outputs(files, produced, name)
         # Everything is known to work: only now is anything written.
         report = None
         if importer:
@@ -277,7 +285,7 @@ class Builder:
         self.import_key = import_key
         self.known = {id(p): (p, fps.memo[id(p)]) for p in site.papers if id(p) in fps.memo}
         return BuildResult(site=site, pages=len(plan), stats=stats, seconds=time.perf_counter() - start, out=out,
-                           report=report, rendered=len(todo), imported=importer is not None)
+                           report=report, rendered=len(todo), imported=importer is not None, workers=self.workers)
 
     def is_kept(self, path: str, fp: str, manifest: dict[str, str], out: Path) -> bool:
         old = self.outputs.get(path)
@@ -297,9 +305,11 @@ class Builder:
         workers = min(2, os.cpu_count() or 1)
         if not (self.parallel and workers > 1 and len(todo) >= PARALLEL_MIN and threading.active_count() == 1
                 and "fork" in multiprocessing.get_all_start_methods()):
+            self.workers = 1
             files = {page.path: render_page(env, common, page) for page in todo}
             return files, search_files(site) if need_search else {}
         _JOB = (env, common, todo, site)
+        self.workers = workers
         try:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 searching = pool.submit(_search_job) if need_search else None

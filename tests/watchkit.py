@@ -7,7 +7,10 @@ import shutil
 import time
 from pathlib import Path
 
-from generator.build import build
+from generator.build import build, render_site
+from generator.config import load_config
+from generator.load import load_site
+from generator.output import MANIFEST
 
 TIMEOUT = 60.0  # generous: the machine running the tests may be busy
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +60,11 @@ def fresh_output(site: Path, scratch: Path) -> dict[str, bytes]:
     copy = scratch / f"fresh-{time.monotonic_ns()}"
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("output", ".scholarsite-cache"))
     build(copy)
-    return tree(copy / "output")
+    made = tree(copy / "output")
+    # ...which is also what the plain pipeline, with no cache or fingerprint at all, renders
+    plain, _ = render_site(load_site(copy / "content", copy), load_config(copy), copy)
+    assert {p: d for p, d in made.items() if p != MANIFEST} == plain
+    return made
 
 
 def assert_same_as_fresh(site: Path, scratch: Path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,4 +111,15 @@ def test_a_template_reading_all_papers_is_rebuilt_when_any_paper_changes(site, t
     result = builder.build()
     assert result.rendered == result.pages
     assert "Latest: The Newest Title" in (site / "output/years/2017/index.html").read_text(encoding="utf-8")
+    assert_same_as_fresh(site, tmp_path)
+
+
+def test_rendering_in_two_processes_makes_the_same_site(site, tmp_path):
+    code = ("import sys; from pathlib import Path; from generator import build as b; b.PARALLEL_MIN = 10; "
+            "print(b.Builder(Path(sys.argv[1]), persistent=False).build().workers)")
+    done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    if (os.cpu_count() or 1) > 1:
+        assert done.stdout.strip() == "2"
     assert_same_as_fresh(site, tmp_path)
