@@ -206,6 +206,7 @@ class Builder:
                 if entry.name.endswith(".yaml"):
                     st = entry.stat()
                     parts.append(f"{folder.name}/{entry.name}:{st.st_mtime_ns}:{st.st_size}")
+                    self.papers.stats[entry.path] = st  # the load that follows need not ask again
         return cache.digest(*parts)
 
     def environment(self, theme: render.Theme) -> tuple[jinja2.Environment, cache.Templates]:
@@ -226,6 +227,7 @@ class Builder:
         output.check_output_dir(out, site_dir)
         theme = render.find_theme(site_dir, config.theme)  # a missing theme fails before anything is read
         content_dir = site_dir / "content"
+        self.papers.stats = {}
         importer, seed_path, import_key = None, None, self.import_key
         if self.do_import:
             seed_path = find_seed(site_dir, config)
@@ -239,6 +241,7 @@ class Builder:
                                                                  "(or write content/profile.yaml by hand)"))
         self.papers.hits = {}
         site = load_site(content_dir, site_dir, planned, self.papers)
+        self.papers.stats = {}
         env, templates = self.environment(theme)
         plan = pages.plan(site, config)
         check_unique(plan)

@@ -77,8 +77,7 @@ class Fingerprints:
         elif isinstance(value, (list, tuple)):
             out = digest(type(value).__name__, *(self.walk(v) for v in value))
         elif isinstance(value, dict):
-            items = sorted((repr(k), self.walk(v)) for k, v in value.items())
-            out = digest("dict", *(f"{k}={v}" for k, v in items))
+            out = digest("dict", *(f"{k!r}={self.walk(v)}" for k, v in value.items()))  # same order, same data
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             out = digest(type(value).__name__, *(f"{f.name}={self.walk(getattr(value, f.name))}"
                                                  for f in dataclasses.fields(value)))
@@ -184,6 +183,7 @@ class PaperCache:
     def __init__(self, entries: dict[str, list] | None = None):
         self.entries: dict[str, list] = entries or {}  # path -> [mtime_ns, size, digest, seen_ns, paper, fp]
         self.hits: dict[int, tuple[Paper, str]] = {}  # id(paper) -> (paper, fingerprint) for this build's hits
+        self.stats: dict[str, os.stat_result] = {}  # stats this build already took (path -> stat)
         self.pending: dict[str, list] = {}
         self.changed = False
 
@@ -192,7 +192,7 @@ class PaperCache:
         if entry is None:
             return False, None
         try:
-            st = os.stat(path)
+            st = self.stats.get(str(path)) or os.stat(path)
         except OSError:
             return False, None
         if (st.st_mtime_ns, st.st_size) != (entry[0], entry[1]):
