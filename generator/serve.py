@@ -178,6 +178,12 @@ class RequestHandler(BaseHTTPRequestHandler):
             return self.send(HTTPStatus.OK, "application/json", body, head)
         app.watcher.wait_idle()  # never show half a rebuild
         path = self.file_for(unquote(url.path))
+        if path is not None and path.name == "index.html" and not url.path.endswith(("/", ".html")):
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)  # so that the page's relative links work
+            self.send_header("Location", url.path + "/" + (f"?{url.query}" if url.query else ""))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if path is None:
             page = b"<!DOCTYPE html><title>Not found</title><body><h1>Not found</h1></body>"
             return self.send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", inject(page, app.watcher.generation),

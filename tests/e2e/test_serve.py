@@ -54,6 +54,8 @@ def test_serves_the_site_with_the_reload_script_only_in_responses(server, site):
     assert STATUS_PATH not in on_disk
     assert all(STATUS_PATH.encode() not in p.read_bytes() for p in (site / "output").rglob("*") if p.is_file())
     assert get(server.url + "years/2023/")[0] == 200  # a folder serves its index.html
+    code, _, body = get(server.url + "years/2023")  # ...after a redirect that keeps relative links right
+    assert code == 200 and "Papers from 2023" in body
     code, kind, css = get(server.url + "static/style.css")
     assert code == 200 and kind.startswith("text/css") and STATUS_PATH not in css
     assert get(server.url + "nothing-here.html")[0] == 404
