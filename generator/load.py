@@ -110,8 +110,8 @@ def load_paper(path: Path, rel: str, problems: list[Problem], overlay: dict[Path
 def load_site(content_dir: Path, site_dir: Path, overlay: dict[Path, str] | None = None, cache=None) -> Site:
     """Every content file into a Site; InputError lists every problem found.
 
-    ``overlay`` holds files an import has planned but not written yet (path -> text); ``cache`` (with
-    ``get(path) -> (hit, paper)``, ``read(path)`` and ``put(path, paper)``) skips parsing paper files that did not change.
+    ``overlay`` holds files an import has planned but not written yet (path -> text). ``cache`` (with
+    ``get(path) -> (hit, paper)``, ``read(path)`` and ``put(path, paper)``) skips parsing unchanged papers.
     """
     overlay = overlay or {}
     problems: list[Problem] = []

@@ -82,8 +82,8 @@ def commit(out: Path, files: dict[str, bytes], kept: dict[str, str] | None = Non
     new = {p: digest(data) for p, data in paths.items()}
     stats = WriteStats()
     for rel, known in (kept or {}).items():
-        if old.get(rel) != known:  # the manifest vouches for the paths it lists; check any other
-            rel = safe_relpath(rel)
+        if old.get(rel) != known:
+            raise ValueError(f"{rel!r} is kept, but the manifest does not list it with that digest")
         if rel not in new:
             new[rel] = known
             stats.unchanged += 1
