@@ -22,7 +22,7 @@ from .config import CONFIG_FILE, load_config
 from .errors import InputError, Problem
 
 DEBOUNCE = 0.2      # seconds of quiet before a burst of changes becomes one rebuild
-MAX_DELAY = 2.0     # ...but never wait longer than this while changes keep coming
+MAX_DELAY = 5.0     # ...but never wait longer than this while changes keep coming
 TEMP_SUFFIXES = ("~", ".tmp", ".swp", ".swx", ".swo", ".part", ".crdownload", ".bak")
 
 
