@@ -8,6 +8,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -118,3 +119,18 @@ def test_serve_command_prints_its_address_and_stops_on_ctrl_c(site):
         out, _ = proc.communicate(timeout=TIMEOUT)
     assert proc.returncode == 0, out
     assert "Traceback" not in out and "stopping" in out
+
+
+def test_a_request_during_a_rebuild_waits_for_it(server, site):
+    real_build = server.watcher.builder.build
+
+    def slow_build():
+        time.sleep(1.0)  # a rebuild long enough for a request to arrive in the middle of it
+        return real_build()
+
+    server.watcher.builder.build = slow_build
+    seed = site / "seeds" / SEED_NAME
+    atomic_write(seed, seed.read_text(encoding="utf-8").replace("\nSegment Anything\n", "\nSegment Anything Slow\n"))
+    wait_for(lambda: server.watcher.building, what="the rebuild to start")
+    body = get(server.url + "papers/segment-anything/index.html")[2]
+    assert "Segment Anything Slow" in body  # never the page from before the rebuild
