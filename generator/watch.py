@@ -160,7 +160,10 @@ class Watcher:
                     pass
         for path, (recursive, inode) in sorted(wanted.items()):
             if path not in self.watched:
-                self.watched[path] = (self.observer.schedule(self.handler, path, recursive=recursive), inode)
+                try:
+                    self.watched[path] = (self.observer.schedule(self.handler, path, recursive=recursive), inode)
+                except FileNotFoundError:
+                    continue  # gone already: its deletion is a change of its own
 
     # -- events ---------------------------------------------------------------------------------------
     def relevant(self, path: str) -> str | None:
@@ -249,8 +252,14 @@ class Watcher:
             outcome = Outcome(changed, False, (time.perf_counter() - start) * 1000, problems=[problem])
         try:
             self._schedule()
-        except OSError as err:
-            self.log(f"warning: could not watch a new folder ({err})")
+        except OSError as err:  # e.g. the watch limit, reached by a new folder
+            self.log(f"warning: the system's file watcher failed ({err}); watching by polling instead")
+            self._drop_observer()
+            self.poll = True
+            try:
+                self._start_observer()
+            except OSError as again:
+                self.log(f"error: cannot watch the site's folders ({again}); restart scholarsite")
         with self.state:
             self.building = False
             if outcome.ok:
