@@ -104,6 +104,8 @@ def commit(out: Path, files: dict[str, bytes], kept: dict[str, str] | None = Non
             target.unlink()
             stats.removed += 1
             _prune_dirs(target.parent, out)
+    if new == old and (out / MANIFEST).is_file():
+        return stats  # the manifest already says exactly this
     manifest = json.dumps({"files": new}, indent=0, sort_keys=True).encode("utf-8") + b"\n"
     if (out / MANIFEST).is_file() and (out / MANIFEST).read_bytes() == manifest:
         return stats
