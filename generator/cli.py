@@ -55,12 +55,18 @@ def cmd_build(args) -> int:
 
 def cmd_watch(args) -> int:
     from .watch import run
-    return run(args.site, poll=args.poll)
+    return run(args.site, poll=args.poll, verbose=args.verbose)
 
 
 def cmd_serve(args) -> int:
     from .serve import run
-    return run(args.site, port=args.port, poll=args.poll)
+    return run(args.site, port=args.port, poll=args.poll, verbose=args.verbose)
+
+
+def port_number(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535 (0: any free port), not '{text}'")
+    return int(text)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -82,7 +88,7 @@ def parser() -> argparse.ArgumentParser:
     w = command("watch", cmd_watch, "Build, then rebuild what changed whenever seeds/, content/, templates or site.yaml change.")
     w.add_argument("--poll", action="store_true", help="check for changes by polling instead of the system's watcher")
     s = command("serve", cmd_serve, "Watch, and serve the site on 127.0.0.1 with live reload.")
-    s.add_argument("--port", type=int, default=8000, help="the port to listen on (default 8000; a free one when taken)")
+    s.add_argument("--port", type=port_number, default=8000, help="the port to listen on (default 8000; a free one when taken)")
     s.add_argument("--poll", action="store_true", help="check for changes by polling instead of the system's watcher")
     return top
 

@@ -73,10 +73,10 @@ def inject(html: bytes, generation: int) -> bytes:
 class LiveServer:
     """Watches and serves one site on 127.0.0.1; ``start`` returns the address, ``stop`` ends it all."""
 
-    def __init__(self, site_dir: Path, port: int = 8000, poll: bool = False, log=None):
+    def __init__(self, site_dir: Path, port: int = 8000, poll: bool = False, log=None, verbose: bool = False):
         self.site_dir = site_dir.resolve()
         self.log = log or (lambda text: print(text, flush=True))
-        self.watcher = Watcher(self.site_dir, poll=poll, log=self.log, on_build=self._on_build)
+        self.watcher = Watcher(self.site_dir, poll=poll, log=self.log, on_build=self._on_build, verbose=verbose)
         self.port_wanted = port
         self.httpd: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
@@ -228,9 +228,9 @@ class RequestHandler(BaseHTTPRequestHandler):
             pass  # the page went away (a reload aborts its pending status request)
 
 
-def run(site_dir: Path, port: int = 8000, poll: bool = False) -> int:
+def run(site_dir: Path, port: int = 8000, poll: bool = False, verbose: bool = False) -> int:
     """``scholarsite serve``: build, serve with live reload, rebuild on change, until Ctrl-C."""
-    server = LiveServer(site_dir, port=port, poll=poll)
+    server = LiveServer(site_dir, port=port, poll=poll, verbose=verbose)
     try:
         url = server.start()
         print(f"serving {url} (live reload; Ctrl-C to stop)", flush=True)

@@ -63,11 +63,14 @@ class Watcher:
     """
 
     def __init__(self, site_dir: Path, on_build: Callable[[Outcome], None] | None = None, poll: bool = False,
-                 debounce: float = DEBOUNCE, log: Callable[[str], None] | None = None):
+                 debounce: float = DEBOUNCE, log: Callable[[str], None] | None = None, verbose: bool = False):
         self.site_dir = site_dir.resolve()
+        if not self.site_dir.is_dir():
+            raise InputError(Problem(str(site_dir), 0, "no such folder; give the site folder with --site DIR"))
         self.builder = Builder(self.site_dir)
         self.on_build = on_build
         self.debounce = debounce
+        self.verbose = verbose
         self.log = log or (lambda text: print(text, flush=True))
         self.poll = poll
         self.state = threading.Condition()
@@ -278,6 +281,8 @@ class Watcher:
                 self.log(f"warning: {warning}")
             if report.added or report.updated or report.removed or report.conflicts:
                 self.log(report.summary())
+            for line in report.details() if self.verbose else []:
+                self.log(f"  {line}")
         if self.on_build:
             self.on_build(outcome)
         return outcome
@@ -328,9 +333,9 @@ class _Handler(FileSystemEventHandler):
         self.watcher.notify(paths)
 
 
-def run(site_dir: Path, poll: bool = False) -> int:
+def run(site_dir: Path, poll: bool = False, verbose: bool = False) -> int:
     """``scholarsite watch``: build, then rebuild on every change until Ctrl-C."""
-    watcher = Watcher(site_dir, poll=poll)
+    watcher = Watcher(site_dir, poll=poll, verbose=verbose)
     print(f"watching {site_dir} (Ctrl-C to stop)", flush=True)
     watcher.start()
     try:
