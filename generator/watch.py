@@ -90,9 +90,15 @@ class Watcher:
 
     # -- lifecycle ------------------------------------------------------------------------------------
     def start(self) -> Outcome:
-        """Build once, then watch; returns the first build's outcome."""
-        self._start_observer()
+        """Build once, then watch; returns the first build's outcome.
+
+        The first build runs before any thread starts, so a large site may render in worker processes;
+        a quick second build then catches whatever changed while it ran.
+        """
         first = self.rebuild([])
+        self._start_observer()
+        if first.ok:
+            self.rebuild(["changes made during the first build"], quiet=True)
         self.builder.save()
         self.thread.start()
         return first
@@ -237,8 +243,11 @@ class Watcher:
                 self.rebuild(changed)
 
     # -- building -------------------------------------------------------------------------------------
-    def rebuild(self, changed: list[str]) -> Outcome:
-        """One build; failures keep the last good site and are reported, never raised."""
+    def rebuild(self, changed: list[str], quiet: bool = False) -> Outcome:
+        """One build; failures keep the last good site and are reported, never raised.
+
+        ``quiet``: a build that found nothing to do is not reported.
+        """
         with self.state:
             self.building = True
         start = time.perf_counter()
@@ -253,6 +262,18 @@ class Watcher:
             traceback.print_exc(file=sys.stderr)
             problem = Problem("scholarsite", 0, f"internal error: {type(err).__name__}: {err} (a bug; please report it)")
             outcome = Outcome(changed, False, (time.perf_counter() - start) * 1000, problems=[problem])
+        if self.observer is not None:
+            self._watch_new_folders()
+        r = outcome.result
+        if quiet and r is not None and not (r.rendered or r.imported or r.stats.written or r.stats.removed):
+            with self.state:
+                self.building = False
+                self.state.notify_all()
+            return outcome
+        self._finish(outcome)
+        return outcome
+
+    def _watch_new_folders(self) -> None:
         try:
             self._schedule()
         except OSError as err:  # e.g. the watch limit, reached by a new folder
@@ -263,6 +284,9 @@ class Watcher:
                 self._start_observer()
             except OSError as again:
                 self.log(f"error: cannot watch the site's folders ({again}); restart scholarsite")
+
+    def _finish(self, outcome: Outcome) -> None:
+        """Publish an outcome: state for the server, a line for the user, the callback."""
         with self.state:
             self.building = False
             if outcome.ok:
@@ -285,7 +309,6 @@ class Watcher:
                 self.log(f"  {line}")
         if self.on_build:
             self.on_build(outcome)
-        return outcome
 
     def _remember_own(self, written: list[str]) -> None:
         paths = {str(self.site_dir / rel) for rel in written}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import shutil
 import time
 from pathlib import Path
@@ -72,3 +73,22 @@ def assert_same_as_fresh(site: Path, scratch: Path) -> None:
     assert sorted(got) == sorted(want), "the incremental build made other files than a fresh build"
     differ = [p for p in want if got[p] != want[p]]
     assert not differ, f"files differ from a fresh build: {differ[:5]}"
+
+
+class Lines:
+    """The lines a child process prints, read by a thread so that waiting for one stays bounded."""
+
+    def __init__(self, stream):
+        self.lines: list[str] = []
+        self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            self.lines.append(line)
+
+    def wait(self, text: str, count: int = 1) -> str:
+        """The ``count``-th line holding ``text`` (failing after the usual timeout)."""
+        found = wait_for(lambda: len(hits := [x for x in list(self.lines) if text in x]) >= count and hits,
+                         what=f"{count} line(s) with {text!r}; got {self.lines!r}")
+        return found[count - 1]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.serve import STATUS_PATH, LiveServer
-from watchkit import REAL_SEED, ROOT, SEED_NAME, TIMEOUT, atomic_write, settle, wait_for
+from watchkit import REAL_SEED, ROOT, SEED_NAME, TIMEOUT, Lines, atomic_write, settle, wait_for
 
 
 @pytest.fixture
@@ -109,16 +109,17 @@ def test_serve_command_prints_its_address_and_stops_on_ctrl_c(site):
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", "0", "--site", str(site)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT)
     try:
-        lines: list[str] = []
-        wait_for(lambda: lines.append(proc.stdout.readline()) or "serving http://127.0.0.1:" in lines[-1],
-                 what="the address")
-        url = re.search(r"http://127\.0\.0\.1:\d+/", lines[-1]).group(0)
+        lines = Lines(proc.stdout)
+        url = re.search(r"http://127\.0\.0\.1:\d+/", lines.wait("serving http://127.0.0.1:")).group(0)
         assert get(url)[0] == 200
     finally:
         proc.send_signal(subprocess.signal.SIGINT)
-        out, _ = proc.communicate(timeout=TIMEOUT)
-    assert proc.returncode == 0, out
-    assert "Traceback" not in out and "stopping" in out
+        proc.wait(timeout=TIMEOUT)
+    assert proc.returncode == 0, lines.lines
+    lines.thread.join(timeout=TIMEOUT)
+    proc.stdout.close()
+    assert not any("Traceback" in line for line in lines.lines)
+    assert any("stopping" in line for line in lines.lines)
 
 
 def test_a_request_during_a_rebuild_waits_for_it(server, site):

@@ -15,7 +15,8 @@ import pytest
 from generator import watch
 from generator.watch import Watcher
 
-from watchkit import REAL_SEED, ROOT, SEED_NAME, TIMEOUT, assert_same_as_fresh, atomic_write, settle, wait_for
+from watchkit import (REAL_SEED, ROOT, SEED_NAME, TIMEOUT, Lines, assert_same_as_fresh, atomic_write, settle,
+                      wait_for)
 
 
 @pytest.fixture
@@ -179,18 +180,21 @@ def test_watch_command_reports_rebuilds_and_stops_on_ctrl_c(site):
     proc = subprocess.Popen([sys.executable, "-m", "generator", "watch", "--site", str(site)], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT)
     try:
-        lines: list[str] = []
-        wait_for(lambda: lines.append(proc.stdout.readline()) or "pages rebuilt" in lines[-1], what="the first build")
+        lines = Lines(proc.stdout)
+        lines.wait("pages rebuilt")
         text = seed(site).read_text(encoding="utf-8")
         atomic_write(seed(site), text.replace("\nSegment Anything\n", "\nSegment Anything (cli)\n"))
-        wait_for(lambda: lines.append(proc.stdout.readline()) or f"seeds/{SEED_NAME}:" in lines[-1],
-                 what="the rebuild line")
-        assert "pages rebuilt" in lines[-1] and " ms" in lines[-1]
+        line = lines.wait("pages rebuilt", count=2)
+        assert " of 65 pages rebuilt" in line and line.rstrip().endswith(" ms")
+        wait_for(lambda: "Segment Anything (cli)" in page(site, "papers/segment-anything/index.html"),
+                 what="the edit in the page")
     finally:
         proc.send_signal(subprocess.signal.SIGINT)
-        out, _ = proc.communicate(timeout=TIMEOUT)
-    assert proc.returncode == 0, out
-    assert "Traceback" not in out
+        proc.wait(timeout=TIMEOUT)
+    assert proc.returncode == 0, lines.lines
+    lines.thread.join(timeout=TIMEOUT)
+    proc.stdout.close()
+    assert not any("Traceback" in line for line in lines.lines)
 
 
 def test_a_content_folder_made_again_is_still_watched(site, watcher, tmp_path):
