@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import stat
+import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from . import content, exports, output, pages, render, search, seed
+from . import cache, content, exports, output, pages, render, search, seed
 from .config import SiteConfig, load_config
 from .errors import InputError, Problem
 from .load import load_site
@@ -24,6 +29,9 @@ class BuildResult:
     out: Path
     report: content.Report | None = None
     warnings: list[str] = field(default_factory=list)
+    rendered: int = 0        # pages rendered this time (the others were unchanged and kept)
+    imported: bool = False   # whether the seed was merged (skipped when seed and content did not change)
+    workers: int = 1         # processes that rendered pages
 
 
 def find_seed(site_dir: Path, config: SiteConfig) -> Path | None:
@@ -57,25 +65,54 @@ def run_import(site_dir: Path, config: SiteConfig | None = None, write: bool = T
     return content.import_profile(profile, site_dir / "content", site_dir, write=write, prune=prune)
 
 
+PARALLEL_MIN = 400  # pages: below this, starting worker processes costs more than it saves
+_JOB: tuple = ()  # what forked render workers inherit: (environment, common context, pages, site)
+
+
+def render_page(env: jinja2.Environment, common: dict, page: pages.Page) -> bytes:
+    """One page through its template; template mistakes become InputError with the template's file:line."""
+    try:
+        html = env.get_template(page.template).render(**common, **page.context, page=page, root=page.root)
+    except jinja2.TemplateError as err:
+        raise InputError(render.template_problem(err, page.template, env)) from None
+    except (TypeError, ValueError, AttributeError, KeyError, LookupError) as err:
+        raise InputError(render.template_problem(err, page.template)) from None
+    return html.encode("utf-8")
+
+
 def render_pages(site: Site, config: SiteConfig, site_dir: Path, theme: render.Theme) -> dict[str, bytes]:
     """Every HTML page of the site plan, rendered through the theme."""
     env = render.environment(theme, site_dir)
     common = pages.common_context(site, config)
-    files: dict[str, bytes] = {}
-    templates: dict[str, jinja2.Template] = {}
-    for page in pages.plan(site, config):
-        try:
-            template = templates.get(page.template) or env.get_template(page.template)
-            templates[page.template] = template
-            html = template.render(**common, **page.context, page=page, root=page.root)
-        except jinja2.TemplateError as err:
-            raise InputError(render.template_problem(err, page.template, env)) from None
-        except (TypeError, ValueError, AttributeError, KeyError, LookupError) as err:
-            raise InputError(render.template_problem(err, page.template)) from None
-        if page.path in files:
+    planned = pages.plan(site, config)
+    check_unique(planned)
+    return {page.path: render_page(env, common, page) for page in planned}
+
+
+def check_unique(planned: list[pages.Page]) -> None:
+    seen: set[str] = set()
+    for page in planned:
+        if page.path in seen:
             raise InputError(Problem(page.template, 0, f"two pages would be written to {page.path}"))
-        files[page.path] = html.encode("utf-8")
-    return files
+        seen.add(page.path)
+
+
+def search_files(site: Site, search_cache: search.Cache | None = None) -> dict[str, bytes]:
+    """The search data files (pass the same cache again for a cheap rebuild after a few edits)."""
+    return search.build_files(site, search_cache)
+
+
+def _render_chunk(start: int, stop: int) -> list[bytes] | list:
+    """In a worker: render pages[start:stop] of the inherited job; problems come back as a list."""
+    env, common, todo, _ = _JOB
+    try:
+        return [render_page(env, common, page) for page in todo[start:stop]]
+    except InputError as err:
+        return ["error", err.problems]
+
+
+def _search_job() -> dict[str, bytes]:
+    return search_files(_JOB[3])
 
 
 def static_files(theme: render.Theme) -> dict[str, bytes]:
@@ -88,47 +125,232 @@ def static_files(theme: render.Theme) -> dict[str, bytes]:
     return files
 
 
+
+def other_outputs(site: Site, config: SiteConfig, theme: render.Theme,
+                  html_paths: list[str]) -> list[tuple[str, dict[str, bytes]]]:
+    """Outputs besides pages and search data, made afresh by every build (unchanged bytes are not rewritten).
+
+    ``html_paths`` are every page of the plan (for the sitemap).
+    """
+    return [("static", static_files(theme)), ("exports", exports.files(site, config, html_paths))]
+
+
 def render_site(site: Site, config: SiteConfig, site_dir: Path) -> tuple[dict[str, bytes], int]:
-    """Every output file of the site, in memory: pages, search data, static files."""
+    """Every output file of the site, in memory: pages, search data, static files (no cache)."""
     theme = render.find_theme(site_dir, config.theme)
     files = render_pages(site, config, site_dir, theme)
     count = len(files)
-    for name, produced in (("search", search.build_files(site)),
-                           ("static", static_files(theme)),
-                           ("exports", exports.files(site, config, sorted(files)))):
-        for path, data in produced.items():
-            if path in files:
-                raise InputError(Problem(name, 0, f"two outputs would be written to {path}"))
-            files[path] = data
+    for name, produced in [("search", search_files(site)), *other_outputs(site, config, theme, sorted(files))]:
+        merge_outputs(files, produced, name)
     return files, count
 
 
+def merge_outputs(files: dict[str, bytes], produced: dict[str, bytes], name: str) -> None:
+    for path, data in produced.items():
+        if path in files:
+            raise InputError(Problem(name, 0, f"two outputs would be written to {path}"))
+        files[path] = data
+
+
+def template_files(site_dir: Path, theme: render.Theme) -> str:
+    """A digest of every template file the environment can see, and where it lies."""
+    dirs = ([site_dir / "templates"] if (site_dir / "templates").is_dir() else []) + theme.template_dirs
+    parts = []
+    for folder in dirs:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                parts += [str(path), path.read_bytes()]
+    return cache.digest(*parts)
+
+
+def unchanged_file(path: str, size: int) -> bool:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_size == size
+
+
+class Builder:
+    """Builds one site again and again, redoing only the work whose inputs changed.
+
+    Kept between builds (in memory, and in .scholarsite-cache/ when ``persistent``): the import's inputs,
+    parsed paper files, and each output's fingerprint (a digest of everything its rendering reads).
+    """
+
+    def __init__(self, site_dir: Path, do_import: bool = True, persistent: bool = True, parallel: bool = True):
+        self.site_dir = site_dir.resolve()
+        self.do_import = do_import
+        self.persistent = persistent
+        self.parallel = parallel
+        data = cache.load(self.site_dir) if persistent else {}
+        try:
+            self.import_key: str = str(data.get("import", ""))
+            self.outputs: dict[str, list] = dict(data.get("outputs", {}))  # path -> [fingerprint, digest, size]
+            self.papers = cache.PaperCache({k: list(v) for k, v in data.get("papers", {}).items() if len(v) == 6})
+        except (TypeError, ValueError, AttributeError):
+            self.import_key, self.outputs, self.papers = "", {}, cache.PaperCache()
+        self.env_key = ""
+        self.env: jinja2.Environment | None = None
+        self.templates: cache.Templates | None = None
+        self.known: dict[int, tuple] = {}  # id(paper) -> (paper, fingerprint), for papers still in memory
+        self.dirty = False
+        self.workers = 1
+        self.search_cache = search.Cache()
+
+    def import_inputs(self, seed_path: Path, content_dir: Path) -> str:
+        """A digest of what an import reads: the seed, the import state and the content files' stats."""
+        parts: list[str | bytes] = [str(seed_path), seed_path.read_bytes()]
+        state = content_dir / content.STATE_FILE
+        parts.append(state.read_bytes() if state.is_file() else b"-")
+        for folder in (content_dir, content_dir / "papers"):
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name.endswith(".yaml"):
+                    st = entry.stat()
+                    parts.append(f"{folder.name}/{entry.name}:{st.st_mtime_ns}:{st.st_size}")
+                    self.papers.stats[entry.path] = st  # the load that follows need not ask again
+        return cache.digest(*parts)
+
+    def environment(self, theme: render.Theme) -> tuple[jinja2.Environment, cache.Templates]:
+        """The Jinja environment, reused (templates stay compiled) while no template file changes."""
+        key = template_files(self.site_dir, theme)
+        if self.env is None or self.templates is None or key != self.env_key:
+            self.env = render.environment(theme, self.site_dir)
+            self.templates = cache.Templates(self.env)
+            self.env_key = key
+        return self.env, self.templates
+
+    def build(self) -> BuildResult:
+        """Import (when the seed or content changed), load, render what changed, write what differs."""
+        start = time.perf_counter()
+        site_dir = self.site_dir
+        config = load_config(site_dir)
+        out = site_dir / config.output
+        output.check_output_dir(out, site_dir)
+        theme = render.find_theme(site_dir, config.theme)  # a missing theme fails before anything is read
+        content_dir = site_dir / "content"
+        self.papers.stats = {}
+        importer, seed_path, import_key = None, None, self.import_key
+        if self.do_import:
+            seed_path = find_seed(site_dir, config)
+            import_key = self.import_inputs(seed_path, content_dir) if seed_path else ""
+            if seed_path is not None and import_key != self.import_key:
+                importer = content.Importer(content_dir, site_dir)
+                importer.plan(read_seed(seed_path, site_dir))
+        planned = importer.files if importer else {}
+        if not (content_dir / "profile.yaml").exists() and content_dir / "profile.yaml" not in planned:
+            raise InputError(Problem("content/profile.yaml", 0, "no content yet: put a seed in seeds/ "
+                                                                 "(or write content/profile.yaml by hand)"))
+        self.papers.hits = {}
+        site = load_site(content_dir, site_dir, planned, self.papers)
+        self.papers.stats = {}
+        env, templates = self.environment(theme)
+        plan = pages.plan(site, config)
+        check_unique(plan)
+        common = pages.common_context(site, config)
+        fps = cache.Fingerprints({**self.known, **self.papers.hits})
+        shared = cache.digest(fps.of({k: v for k, v in common.items() if k != "site"}),
+                              fps.site(site, templates.wide))
+        manifest = output.read_manifest(out)
+        fingerprints: dict[str, str] = {}
+        kept: dict[str, str] = {}
+        todo: list[pages.Page] = []
+        for page in plan:
+            fp = cache.digest(page.path, page.template, templates.digest(page.template), shared, fps.walk(page.context))
+            fingerprints[page.path] = fp
+            if self.is_kept(page.path, fp, manifest, out):
+                kept[page.path] = manifest[page.path]
+            else:
+                todo.append(page)
+        search_fp = cache.digest("search", fps.of(config), fps.site(site, True))
+        search_kept = {p: manifest[p] for p, v in self.outputs.items()
+                       if v[0] == search_fp and self.is_kept(p, search_fp, manifest, out)}
+        need_search = not search_kept or len(search_kept) != sum(1 for v in self.outputs.values()
+                                                                 if v[0] == search_fp)
+        files, searched = self.render(env, common, todo, site, need_search)
+        if need_search:
+            merge_outputs(files, searched, "search")
+            fingerprints.update({p: search_fp for p in searched})
+        else:
+            kept.update(search_kept)
+            fingerprints.update({p: search_fp for p in search_kept})
+        for name, produced in other_outputs(site, config, theme, sorted(p.path for p in plan)):
+            merge_outputs(files, produced, name)
+        # Everything is known to work: only now is anything written.
+        report = None
+        if importer:
+            importer.write()
+            report = importer.report
+        stats = output.commit(out, files, kept)
+        if importer is not None:
+            import_key = self.import_inputs(seed_path, content_dir)  # type: ignore[arg-type]
+        before = set(self.outputs)
+        self.remember(files, kept, fingerprints)
+        self.dirty |= bool(todo) or need_search or import_key != self.import_key or before != set(self.outputs)
+        self.import_key = import_key
+        self.known = {id(p): (p, fps.memo[id(p)]) for p in site.papers if id(p) in fps.memo}
+        return BuildResult(site=site, pages=len(plan), stats=stats, seconds=time.perf_counter() - start, out=out,
+                           report=report, rendered=len(todo), imported=importer is not None, workers=self.workers,
+                           warnings=exports.warnings(config))
+
+    def is_kept(self, path: str, fp: str, manifest: dict[str, str], out: Path) -> bool:
+        old = self.outputs.get(path)
+        return (old is not None and old[0] == fp and manifest.get(path) == old[1]
+                and unchanged_file(f"{out}/{path}", old[2]))
+
+    def remember(self, files: dict[str, bytes], kept: dict[str, str], fingerprints: dict[str, str]) -> None:
+        outputs = {p: [fingerprints[p], output.digest(data), len(data)] for p, data in files.items()
+                   if p in fingerprints}
+        outputs.update({p: self.outputs[p] for p in kept if p in self.outputs})
+        self.outputs = outputs
+
+    def render(self, env: jinja2.Environment, common: dict, todo: list[pages.Page], site: Site,
+               need_search: bool) -> tuple[dict[str, bytes], dict[str, bytes]]:
+        """Render the pages that changed (in worker processes when there are many) and the search data."""
+        global _JOB
+        workers = min(2, os.cpu_count() or 1)
+        if not (self.parallel and workers > 1 and len(todo) >= PARALLEL_MIN and threading.active_count() == 1
+                and "fork" in multiprocessing.get_all_start_methods()):
+            self.workers = 1
+            files = {page.path: render_page(env, common, page) for page in todo}
+            return files, search_files(site, self.search_cache) if need_search else {}
+        _JOB = (env, common, todo, site)
+        self.workers = workers
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                searching = pool.submit(_search_job) if need_search else None
+                step = max(100, len(todo) // (4 * workers))
+                chunks = [(i, pool.submit(_render_chunk, i, i + step)) for i in range(0, len(todo), step)]
+                files: dict[str, bytes] = {}
+                for i, future in chunks:
+                    result = future.result()
+                    if result and result[0] == "error":
+                        raise InputError(result[1])
+                    files.update((page.path, data) for page, data in zip(todo[i:i + step], result))
+                return files, searching.result() if searching else {}
+        finally:
+            _JOB = ()
+
+    def save(self) -> None:
+        """Keep what this builder knows for the next process (best effort)."""
+        if self.persistent and (self.dirty or self.papers.changed):
+            self.papers.forget_missing({str(p) for p in (self.site_dir / "content" / "papers").glob("*.yaml")})
+            cache.save(self.site_dir, {"import": self.import_key, "outputs": self.outputs,
+                                       "papers": self.papers.to_json()})
+            self.dirty = self.papers.changed = False
+
+
 def build(site_dir: Path, do_import: bool = True) -> BuildResult:
-    """Import the seed (when there is one), then render the whole site into the output folder."""
-    start = time.perf_counter()
-    site_dir = site_dir.resolve()
-    config = load_config(site_dir)
-    out = site_dir / config.output
-    output.check_output_dir(out, site_dir)
-    render.find_theme(site_dir, config.theme)  # a missing theme fails before anything is read
-    importer = None
-    content_dir = site_dir / "content"
-    if do_import:
-        seed_path = find_seed(site_dir, config)
-        if seed_path is not None:
-            importer = content.Importer(content_dir, site_dir)
-            importer.plan(read_seed(seed_path, site_dir))
-    planned = importer.files if importer else {}
-    if not (content_dir / "profile.yaml").exists() and content_dir / "profile.yaml" not in planned:
-        raise InputError(Problem("content/profile.yaml", 0, "no content yet: put a seed in seeds/ "
-                                                             "(or write content/profile.yaml by hand)"))
-    site = load_site(content_dir, site_dir, planned)
-    files, count = render_site(site, config, site_dir)
-    # Everything is known to work: only now is anything written.
-    report = None
-    if importer:
-        importer.write()
-        report = importer.report
-    stats = output.commit(out, files)
-    return BuildResult(site=site, pages=count, stats=stats, seconds=time.perf_counter() - start,
-                       out=out, report=report, warnings=exports.warnings(config))
+    """Import the seed (when there is one), then render the site into the output folder.
+
+    Work whose inputs did not change since the last build (the import, parsing paper files, rendering a
+    page) is skipped using .scholarsite-cache/; the output is always the same as a build from scratch.
+    """
+    builder = Builder(site_dir, do_import=do_import)
+    result = builder.build()
+    builder.save()
+    return result

@@ -61,6 +61,22 @@ def cmd_check(args) -> int:
     return 0
 
 
+def cmd_watch(args) -> int:
+    from .watch import run
+    return run(args.site, poll=args.poll, verbose=args.verbose)
+
+
+def cmd_serve(args) -> int:
+    from .serve import run
+    return run(args.site, port=args.port, poll=args.poll, verbose=args.verbose)
+
+
+def port_number(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535 (0: any free port), not '{text}'")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="scholarsite", description="Build a researcher's homepage from a profile seed.")
     top.add_argument("--version", action="version", version=f"scholarsite {__version__}")
@@ -81,6 +97,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-import", action="store_true", help="build from content/ as it is, without reading the seed")
     command("check", cmd_check, "Validate site.yaml, the seed, content and templates without writing anything "
                                 "(exit 2 on any problem).")
+
+
+    w = command("watch", cmd_watch, "Build, then rebuild what changed whenever seeds/, content/, templates or site.yaml change.")
+    w.add_argument("--poll", action="store_true", help="check for changes by polling instead of the system's watcher")
+    s = command("serve", cmd_serve, "Watch, and serve the site on 127.0.0.1 with live reload.")
+    s.add_argument("--port", type=port_number, default=8000, help="the port to listen on (default 8000; a free one when taken)")
+    s.add_argument("--poll", action="store_true", help="check for changes by polling instead of the system's watcher")
     return top
 
 

@@ -28,6 +28,12 @@ class Meta:
         self.base_url = config.base_url
         self.keys = bibtex.keys(site.papers)
 
+    def fingerprint(self) -> str:
+        """Everything the metadata depends on besides the paper a template passes in (incremental builds)."""
+        s = self.site
+        return repr((self.config, s.name, s.category, s.metrics, s.bio, s.affiliation, s.links, s.as_of,
+                     len(s.papers), sorted({p.category for p in s.papers}), sorted(self.keys.items())))
+
     def url(self, path: str) -> str:
         """The absolute URL of an output path, or '' when site.yaml has no base URL."""
         return feeds.absolute(self.base_url, path)

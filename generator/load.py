@@ -123,10 +123,11 @@ def load_paper(path: Path, rel: str, problems: list[Problem], overlay: dict[Path
         aliases=tuple(sorted(set(values["aliases"] or ()))))
 
 
-def load_site(content_dir: Path, site_dir: Path, overlay: dict[Path, str] | None = None) -> Site:
+def load_site(content_dir: Path, site_dir: Path, overlay: dict[Path, str] | None = None, cache=None) -> Site:
     """Every content file into a Site; InputError lists every problem found.
 
-    ``overlay`` holds files an import has planned but not written yet (path -> text).
+    ``overlay`` holds files an import has planned but not written yet (path -> text). ``cache`` (with
+    ``get(path) -> (hit, paper)``, ``read(path)`` and ``put(path, paper)``) skips parsing unchanged papers.
     """
     overlay = overlay or {}
     problems: list[Problem] = []
@@ -160,8 +161,16 @@ def load_site(content_dir: Path, site_dir: Path, overlay: dict[Path, str] | None
     found = set(paper_dir.glob("*.yaml")) if paper_dir.is_dir() else set()
     found |= {p for p in overlay if p.parent == paper_dir and p.suffix == ".yaml"}
     alias_lines: dict[str, tuple[str, int]] = {}
-    for path in sorted(found):
-        paper = load_paper(path, rel(path), problems, overlay, alias_lines)
+    for path in sorted(found, key=str):
+        if cache is not None and path not in overlay:
+            hit, paper = cache.get(path)
+            if not hit:
+                before = len(problems)
+                paper = load_paper(path, rel(path), problems, cache.read(path), alias_lines)
+                if len(problems) == before:
+                    cache.put(path, paper)
+        else:
+            paper = load_paper(path, rel(path), problems, overlay, alias_lines)
         if paper:
             papers.append(paper)
     problems += alias_clashes(papers, alias_lines)
@@ -177,7 +186,7 @@ def alias_clashes(papers: list[Paper], alias_lines: dict[str, tuple[str, int]]) 
     alias_files: dict[str, str] = {}
     problems = []
     for paper in papers:
-        rel, line = alias_lines.get(paper.slug, ("", 0))
+        rel, line = alias_lines.get(paper.slug, (f"content/papers/{paper.slug}.yaml", 0))  # 0: a cached paper
         for alias in paper.aliases:
             if alias in slug_files:
                 problems.append(Problem(rel, line, f"the alias '{alias}' is the slug of {slug_files[alias]}, whose "

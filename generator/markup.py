@@ -13,6 +13,9 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.I)
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org")
+# Something every text linkify-it's pretest accepts contains (a schema, '//', '@', 'localhost', 'www.', or a
+# dot before a digit or a letter, where host names and their TLDs start): texts without it skip that slow regex.
+LINK_HINT_RE = re.compile(r"(?:https?|ftp|mailto):|//|@|localhost|www\.|\.\d|\.[^\W\d_]", re.I)
 
 
 def is_safe_url(url: str) -> bool:
@@ -44,6 +47,8 @@ def _block_math(latex: str, options: dict) -> str:
 def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.enable("linkify")
+    slow_pretest = md.linkify.pretest
+    md.linkify.pretest = lambda text: bool(LINK_HINT_RE.search(text)) and slow_pretest(text)
     md.validateLink = is_safe_url  # type: ignore[method-assign]
     dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True, renderer=_inline_math)
     md.add_render_rule("math_block", lambda self, tokens, idx, options, env:

@@ -179,6 +179,23 @@ class Category:
 
 
 @dataclass(frozen=True)
+class CategoryLink:
+    """A category as menus and filters show it: code, slug and how many papers (not the papers)."""
+
+    code: str
+    slug: str
+    count: int
+
+    @property
+    def name(self) -> str:
+        return category_name(self.code)
+
+    @property
+    def url(self) -> str:
+        return f"categories/{self.slug}/index.html"
+
+
+@dataclass(frozen=True)
 class Coauthor:
     """Someone the owner wrote with: a display name, a unique slug and the shared papers."""
 

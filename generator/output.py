@@ -93,8 +93,10 @@ def recover(out: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def commit(out: Path, files: dict[str, bytes]) -> WriteStats:
+def commit(out: Path, files: dict[str, bytes], kept: dict[str, str] | None = None) -> WriteStats:
     """Make ``out`` hold exactly ``files``, rewriting only what changed.
+
+    ``kept`` names files (path -> digest) the caller knows ``out`` already holds unchanged: they stay.
 
     Changed files are first written to a staging folder beside ``out``; only when all of them are
     written (so a full disk or any error leaves ``out`` untouched) does a journal record the plan and
@@ -106,6 +108,12 @@ def commit(out: Path, files: dict[str, bytes]) -> WriteStats:
     old = read_manifest(out)
     new = {p: digest(data) for p, data in paths.items()}
     stats = WriteStats()
+    for rel, known in (kept or {}).items():
+        if old.get(rel) != known:
+            raise ValueError(f"{rel!r} is kept, but the manifest does not list it with that digest")
+        if rel not in new:
+            new[rel] = known
+            stats.unchanged += 1
     changed = []
     for rel in sorted(paths):
         target = out / rel
@@ -119,10 +127,9 @@ def commit(out: Path, files: dict[str, bytes]) -> WriteStats:
             remove.append(safe_relpath(rel))
         except ValueError:
             continue
+    if not changed and not remove and new == old and (out / MANIFEST).is_file():
+        return stats  # the manifest already says exactly this
     manifest = json.dumps({"files": new}, indent=0, sort_keys=True) + "\n"
-    if not changed and not remove and (out / MANIFEST).is_file() \
-            and (out / MANIFEST).read_text(encoding="utf-8") == manifest:
-        return stats
     staging, journal = staging_paths(out)
     try:
         for rel in changed:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from . import chart, exports, views
 from .config import SiteConfig
-from .model import Paper, Site, name_key
+from .model import CategoryLink, Paper, Site, name_key
 
 HOME_LIMIT = 500  # the home page lists the newest papers up to this many; year pages list them all
 
@@ -41,7 +41,7 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
                  "years": sorted(home_years.items(), reverse=True), "shown_count": len(shown),
                  "featured": [p for p in site.papers if p.featured],
                  "chart": chart.papers_per_year(years)}),
-             Page("search.html", "search.html"),
+             Page("search.html", "search.html", {"search_years": [year for year, _ in years]}),
              Page("years/index.html", "years.html", {"years": years}),
              Page("404.html", "404.html")]
     for i, (year, papers) in enumerate(years):
@@ -80,7 +80,7 @@ def common_context(site: Site, config: SiteConfig) -> dict:
     """Variables every template sees (besides ``page`` and ``root``)."""
     highlight = owner(site, config)
     people = {name_key(c.name): c.url for c in views.coauthors(site.papers, highlight)}
-    categories = {c.code: c.url for c in views.categories(site.papers)}
+    category_list = views.categories(site.papers)
     return {
         "site": site,
         "config": config,
@@ -88,8 +88,8 @@ def common_context(site: Site, config: SiteConfig) -> dict:
         "highlight": highlight,
         "paper_count": len(site.papers),
         "meta": exports.Meta(site, config),
-        "coauthor_url": lambda name: people.get(name_key(name), ""),
-        "category_url": lambda code: categories.get(code, ""),
-        "category_list": views.categories(site.papers),
+        "coauthor_url": views.Lookup(people, name_key),
+        "category_url": views.Lookup({c.code: c.url for c in category_list}),
+        "category_list": tuple(CategoryLink(c.code, c.slug, len(c.papers)) for c in category_list),
     }
 

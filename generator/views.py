@@ -9,6 +9,22 @@ from collections import Counter
 from . import slugs
 from .model import Category, Coauthor, Paper, name_key
 
+class Lookup:
+    """A name -> URL table that templates call (``coauthor_url(name)``); '' for unknown names.
+
+    Its ``fingerprint`` lets incremental builds see when the table itself changed.
+    """
+
+    def __init__(self, table: dict[str, str], key=lambda k: k):
+        self.table, self.key = table, key
+
+    def __call__(self, name: str) -> str:
+        return self.table.get(self.key(name), "")
+
+    def fingerprint(self) -> str:
+        return repr(sorted(self.table.items()))
+
+
 RELATED_LIMIT = 5
 MAX_POSTING = 150  # an author or word shared by more papers than this says little: it is not used
 TERMS_PER_PAPER = 3

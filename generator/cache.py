@@ -1,0 +1,268 @@
+"""What did not change between builds: fingerprints of page inputs, parsed papers, the cache file."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import importlib.util
+import json
+import os
+import time
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta, nodes
+
+from .model import Paper, Site
+
+CACHE_DIR = ".scholarsite-cache"
+CACHE_FILE = "build.json"
+RACY_NS = 2_000_000_000  # a file changed this close to a build may change again within one mtime tick
+PAPER_FIELDS = [f.name for f in dataclasses.fields(Paper)]
+SITE_FIELDS = {f.name for f in dataclasses.fields(Site)} - {"papers"}  # what templates may read cheaply
+PACKAGE = Path(__file__).resolve().parent
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """The generator's code and the libraries that shape its output (their files' dates and sizes)."""
+    folders = [PACKAGE]
+    for name in ("jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "linkify_it", "latex2mathml", "yaml", "lunr"):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            folders.append(Path(spec.origin).parent)
+    parts = []
+    for folder in folders:
+        for path in sorted(folder.glob("*.py")):
+            st = path.stat()
+            parts.append(f"{path}:{st.st_mtime_ns}:{st.st_size}")
+    return digest(*parts)
+
+
+def paper_fingerprint(paper: Paper) -> str:
+    return digest(repr(paper))
+
+
+class Fingerprints:
+    """Digests of template inputs, memoised per object for one build."""
+
+    def __init__(self, known: dict[int, tuple] | None = None):
+        self.memo: dict[int, str] = {}
+        self.keep: list[object] = []  # memo keys are ids: keep the objects alive
+        self.known = known or {}  # id -> (paper, fingerprint) from the last build
+
+    def of(self, value) -> str:
+        return digest(self.walk(value))
+
+    def walk(self, value) -> str:
+        """A short string that changes whenever ``value`` does (digests stand for papers and containers)."""
+        if value is None or isinstance(value, (str, int, float, bool, dt.date)):
+            return repr(value)
+        key = id(value)
+        if key in self.memo:
+            return self.memo[key]
+        if isinstance(value, Paper):
+            known = self.known.get(key)
+            out = known[1] if known and known[0] is value else paper_fingerprint(value)
+        elif isinstance(value, (list, tuple)):
+            out = digest(type(value).__name__, *(self.walk(v) for v in value))
+        elif isinstance(value, dict):
+            out = digest("dict", *(f"{k!r}={self.walk(v)}" for k, v in value.items()))  # same order, same data
+        elif callable(getattr(value, "fingerprint", None)):  # e.g. exports.Meta, views.Lookup
+            out = digest(type(value).__qualname__, value.fingerprint())
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            out = digest(type(value).__name__, *(f"{f.name}={self.walk(getattr(value, f.name))}"
+                                                 for f in dataclasses.fields(value)))
+        else:
+            out = digest(type(value).__qualname__, repr(value))
+        self.memo[key] = out
+        self.keep.append(value)
+        return out
+
+    def site(self, site: Site, with_papers: bool) -> str:
+        """The site as templates see it: its profile fields, and its papers when a template reads them."""
+        own = [f"{name}={self.walk(getattr(site, name))}" for name in sorted(SITE_FIELDS)]
+        return digest("site", *own, self.walk(site.papers) if with_papers else "")
+
+
+class Templates:
+    """Which template files each template depends on, and whether any template reads ``site`` widely."""
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env
+        self.sources: dict[str, str] = {}
+        self.refs: dict[str, set[str | None]] = {}
+        self.wide = False  # some template reads site.papers (or site in a way we cannot follow)
+        self.digests: dict[str, str] = {}
+        self.all = digest(*(f"{n}\x01{s}" for n, s in sorted(self._all_sources().items())))
+
+    def _all_sources(self) -> dict[str, str]:
+        for name in self.env.list_templates():
+            self._load(name)
+        return self.sources
+
+    def _load(self, name: str) -> None:
+        if name in self.sources:
+            return
+        try:
+            source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            self.sources[name], self.refs[name] = "", {None}
+            return
+        self.sources[name] = source
+        try:
+            tree = self.env.parse(source, name)
+        except jinja2.TemplateSyntaxError:
+            self.refs[name], self.wide = {None}, True  # the render reports the error
+            return
+        self.refs[name] = set(meta.find_referenced_templates(tree))
+        self.wide = self.wide or reads_papers(tree)
+
+    def digest(self, name: str) -> str:
+        """The sources of a template and everything it extends, imports or includes."""
+        if name not in self.digests:
+            self.digests[name] = self._digest(name)
+        return self.digests[name]
+
+    def _digest(self, name: str) -> str:
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            self._load(current)
+            refs = self.refs[current]
+            if None in refs:  # a template chosen at render time: depend on every template
+                return self.all
+            todo += [r for r in refs if r is not None]
+        return digest(*(f"{n}\x01{self.sources[n]}" for n in sorted(seen)))
+
+
+def reads_papers(tree: nodes.Template) -> bool:
+    """Whether a template may read ``site`` beyond its profile fields (``site.papers``, ``site.years()``...)."""
+    allowed = {id(n.node) for n in tree.find_all(nodes.Getattr)
+               if isinstance(n.node, nodes.Name) and n.node.name == "site" and n.attr in SITE_FIELDS}
+    return any(n.name == "site" and id(n) not in allowed for n in tree.find_all(nodes.Name))
+
+
+def paper_to_json(paper: Paper | None) -> dict | None:
+    """A paper as JSON, or KeyError when its extra fields would not come back the same."""
+    if paper is None:
+        return None
+    data = {f: getattr(paper, f) for f in PAPER_FIELDS}
+    data["date"] = paper.date.isoformat()
+    data["authors"] = list(paper.authors)
+    try:
+        extra = json.dumps(paper.extra, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError):
+        raise KeyError(paper.slug) from None
+    if json.loads(extra) != paper.extra:
+        raise KeyError(paper.slug)
+    return data
+
+
+def paper_from_json(data: dict | None) -> Paper | None:
+    if data is None:
+        return None
+    return Paper(**{**data, "date": dt.date.fromisoformat(data["date"]), "authors": tuple(data["authors"])})
+
+
+class PaperCache:
+    """Parsed paper files keyed by (mtime, size); a file touched close to a build is checked by content."""
+
+    def __init__(self, entries: dict[str, list] | None = None):
+        self.entries: dict[str, list] = entries or {}  # path -> [mtime_ns, size, digest, seen_ns, paper, fp]
+        self.hits: dict[int, tuple[Paper, str]] = {}  # id(paper) -> (paper, fingerprint) for this build's hits
+        self.stats: dict[str, os.stat_result] = {}  # stats this build already took (path -> stat)
+        self.pending: dict[str, list] = {}
+        self.changed = False
+
+    def get(self, path: Path) -> tuple[bool, Paper | None]:
+        entry = self.entries.get(str(path))
+        if entry is None:
+            return False, None
+        try:
+            st = self.stats.get(str(path)) or os.stat(path)
+        except OSError:
+            return False, None
+        if (st.st_mtime_ns, st.st_size) != (entry[0], entry[1]):
+            return False, None
+        if st.st_mtime_ns >= entry[3] - RACY_NS and digest(path.read_bytes()) != entry[2]:
+            return False, None
+        paper = entry[4]
+        if isinstance(paper, dict):
+            paper = entry[4] = paper_from_json(paper)
+        if paper is not None:
+            self.hits[id(paper)] = (paper, entry[5])
+        return True, paper
+
+    def read(self, path: Path) -> dict[Path, str] | None:
+        """A file's text (as a load overlay), remembering the stat and digest of exactly what was read."""
+        try:
+            st = path.stat()
+            data = path.read_bytes()
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            self.pending.pop(str(path), None)
+            return None  # the loader reads it again and reports the problem
+        self.pending[str(path)] = [st.st_mtime_ns, st.st_size, digest(data), time.time_ns()]
+        return {path: text}
+
+    def put(self, path: Path, paper: Paper | None) -> None:
+        seen = self.pending.pop(str(path), None)
+        if seen is not None:
+            self.entries[str(path)] = [*seen, paper, paper_fingerprint(paper) if paper else ""]
+            self.changed = True
+
+    def forget_missing(self, present: set[str]) -> None:
+        for key in set(self.entries) - present:
+            del self.entries[key]
+            self.changed = True
+
+    def to_json(self) -> dict:
+        out = {}
+        for key, (mtime, size, dig, seen, paper, fp) in sorted(self.entries.items()):
+            try:
+                out[key] = [mtime, size, dig, seen, paper if isinstance(paper, dict) else paper_to_json(paper), fp]
+            except KeyError:
+                continue
+        return out
+
+
+def load(site_dir: Path) -> dict:
+    """The cache file of a site, or an empty cache when it is missing, unreadable or from other code."""
+    path = site_dir / CACHE_DIR / CACHE_FILE
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("code") != code_version():
+        return {}
+    return data
+
+
+def save(site_dir: Path, data: dict) -> None:
+    """Write the cache file (best effort: a cache that cannot be written only costs time)."""
+    folder = site_dir / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# made by scholarsite: a build cache, safe to delete\n*\n", encoding="utf-8")
+        tmp = folder / f".{CACHE_FILE}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps({**data, "code": code_version()}, separators=(",", ":")), encoding="utf-8")
+        tmp.replace(folder / CACHE_FILE)
+    except OSError:
+        pass

@@ -1,0 +1,126 @@
+"""Incremental builds: after any sequence of edits the output equals a fresh build, doing less work."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.build import Builder, build
+from generator.cache import CACHE_DIR
+from watchkit import REAL_SEED, ROOT, SEED_NAME, assert_same_as_fresh, tree
+
+
+@pytest.fixture
+def site(site_factory) -> Path:
+    return site_factory(REAL_SEED.read_bytes(), "title: Ross Girshick\n", SEED_NAME)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_sequence_of_edits_always_matches_a_fresh_build(site, tmp_path):
+    builder = Builder(site, persistent=False)
+    first = builder.build()
+    assert first.rendered == first.pages
+    seed = site / "seeds" / SEED_NAME
+    paper = site / "content" / "papers" / "segment-anything.yaml"
+
+    steps = [
+        ("abstract edit in the seed", lambda: edit(seed, "We introduce the Segment Anything (SA) project",
+                                                  "We present the Segment Anything (SA) project")),
+        ("title edit in the seed", lambda: edit(seed, "\nSegment Anything\n", "\nSegment <Anything> & More\n")),
+        ("hand edit in content", lambda: paper.write_text(paper.read_text(encoding="utf-8") + "featured: true\n"
+                                                          "venue: ICCV\n", encoding="utf-8")),
+        ("paper added by hand", lambda: (site / "content" / "papers" / "a-new-one.yaml").write_text(
+            "title: A New One\ndate: '2026-01-02'\ncategory: CV\nauthors: [Ross Girshick]\nabstract: Fresh.\n",
+            encoding="utf-8")),
+        ("paper removed from the seed", lambda: edit(seed, "CVApr 5, 2023\nSegment <Anything> & More\n",
+                                                     "CVApr 5, 2023\nSomething Else Entirely Different Here\n")),
+        ("site.yaml", lambda: (site / "site.yaml").write_text("title: Girshick\nhighlight_author: Kaiming He\n",
+                                                              encoding="utf-8")),
+        ("site template", lambda: ((site / "templates").mkdir(), (site / "templates" / "years.html").write_text(
+            (ROOT / "themes/scholar/templates/years.html").read_text(encoding="utf-8").replace(
+                "Papers by year", "By year"), encoding="utf-8"))),
+        ("output file deleted by hand", lambda: (site / "output" / "years" / "2017" / "index.html").unlink()),
+        ("paper file deleted by hand", lambda: (site / "content" / "papers" / "a-new-one.yaml").unlink()),
+    ]
+    for what, change in steps:
+        change()
+        result = builder.build()
+        assert result.rendered < result.pages or what in ("site.yaml", "paper added by hand",
+                                                          "paper removed from the seed",
+                                                          "paper file deleted by hand"), what
+        assert_same_as_fresh(site, tmp_path)
+
+
+def test_a_one_paper_edit_renders_only_the_pages_that_show_it(site):
+    builder = Builder(site, persistent=False)
+    builder.build()
+    edit(site / "seeds" / SEED_NAME, "We introduce the Segment Anything (SA) project",
+         "We present the Segment Anything (SA) project")
+    result = builder.build()
+    # the paper, its neighbours (prev/next), its year, category and coauthor pages, the home page, the
+    # years index and the papers that list it as related: a small part of the site's 138 pages
+    assert 1 <= result.rendered <= 20 and result.rendered < result.pages // 5
+    assert result.stats.written >= 2  # its page and the search data
+    again = builder.build()
+    assert again.rendered == 0 and not again.imported and again.stats.written == 0
+
+
+def test_the_cache_lets_a_new_process_skip_unchanged_work(site, tmp_path):
+    build(site)
+    assert (site / CACHE_DIR / ".gitignore").is_file()
+    before = {p: os.stat(site / "output" / p).st_mtime_ns for p in tree(site / "output")}
+    second = build(site)
+    assert second.rendered == 0 and not second.imported and second.stats.written == 0
+    assert {p: os.stat(site / "output" / p).st_mtime_ns for p in tree(site / "output")} == before
+    edit(site / "content" / "papers" / "segment-anything.yaml", "title: Segment Anything", "title: Segment It All")
+    third = build(site)
+    assert third.imported and 1 <= third.rendered < third.pages
+    assert "Segment It All" in (site / "output/papers/segment-anything/index.html").read_text(encoding="utf-8")
+    assert_same_as_fresh(site, tmp_path)
+
+
+def test_a_damaged_cache_is_ignored(site, tmp_path):
+    build(site)
+    (site / CACHE_DIR / "build.json").write_text(json.dumps({"code": "x", "outputs": 5}), encoding="utf-8")
+    edit(site / "seeds" / SEED_NAME, "\nSegment Anything\n", "\nSegment Anything Again\n")
+    assert build(site).rendered > 0
+    (site / CACHE_DIR / "build.json").write_text("{not json", encoding="utf-8")
+    build(site)
+    assert_same_as_fresh(site, tmp_path)
+
+
+def test_a_template_reading_all_papers_is_rebuilt_when_any_paper_changes(site, tmp_path):
+    (site / "templates").mkdir()
+    base = (ROOT / "themes/scholar/templates/base.html").read_text(encoding="utf-8")
+    (site / "templates" / "base.html").write_text(base.replace(
+        "</footer>", "<p class=\"latest\">Latest: {{ site.papers[0].title }}</p></footer>"), encoding="utf-8")
+    builder = Builder(site, persistent=False)
+    builder.build()
+    text = (site / "seeds" / SEED_NAME).read_text(encoding="utf-8")
+    newest = text.split("\nCVNov 6, 2025\n", 1)[1].split("\n")[0]  # the newest paper's title
+    edit(site / "seeds" / SEED_NAME, f"\n{newest}\n", "\nThe Newest Title\n")
+    result = builder.build()
+    assert result.rendered == result.pages
+    assert "Latest: The Newest Title" in (site / "output/years/2017/index.html").read_text(encoding="utf-8")
+    assert_same_as_fresh(site, tmp_path)
+
+
+def test_rendering_in_two_processes_makes_the_same_site(site, tmp_path):
+    code = ("import sys; from pathlib import Path; from generator import build as b; b.PARALLEL_MIN = 10; "
+            "print(b.Builder(Path(sys.argv[1]), persistent=False).build().workers)")
+    done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    if (os.cpu_count() or 1) > 1:
+        assert done.stdout.strip() == "2"
+    assert_same_as_fresh(site, tmp_path)

@@ -1,0 +1,36 @@
+"""The quick check before linkify-it's pretest never changes which texts get their links found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from linkify_it import LinkifyIt
+
+from generator import markup, seed
+
+ROOT = Path(__file__).resolve().parents[2]
+ORIGINAL = LinkifyIt()
+PIECES = ["http:", "HTTPS:", "ftp:", "mailto:", "//", "@", "localhost", "LocalHoſt", "www.", "WWW.", ".", "..",
+          ".7", "1.2.3", ".com", ".g", ".рф", ".K", "e.g.", "i.e.,", ":", " ", "\n", "a", "Z", "_", "-", "(", ")",
+          "example", "org", "\u212a", "ſ", "\u3002", "<", ">"]
+
+
+def quick(text: str) -> bool:
+    return bool(markup.LINK_HINT_RE.search(text)) and ORIGINAL.pretest(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=3)), max_size=12))
+def test_the_quick_check_agrees_with_the_pretest(parts):
+    text = "".join(parts)
+    assert quick(text) == ORIGINAL.pretest(text)
+
+
+def test_the_quick_check_agrees_on_the_real_abstracts_and_keeps_their_links():
+    profile = seed.parse((ROOT / "seeds" / "000_fe8ce17d2e942b33.txt").read_bytes())
+    for paper in profile.papers:
+        assert quick(paper.abstract) == ORIGINAL.pretest(paper.abstract)
+    html = markup.render("Code at https://segment-anything.com and www.example.org, e.g. this.")
+    assert '<a href="https://segment-anything.com">' in html and '<a href="http://www.example.org">' in html
