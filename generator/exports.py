@@ -20,6 +20,18 @@ def is_web_url(url: str) -> bool:
     return markup.is_safe_url(url) and url.strip().lower().startswith(("http://", "https://"))
 
 
+_LAST: list = []  # (site, config, meta) of the last call: pages and exports of one build share it
+
+
+def meta_for(site: Site, config: SiteConfig) -> "Meta":
+    """The Meta of this site and config, made once per build (its BibTeX keys look at every paper)."""
+    if _LAST and _LAST[0] is site and _LAST[1] == config:
+        return _LAST[2]
+    meta = Meta(site, config)
+    _LAST[:] = [site, config, meta]
+    return meta
+
+
 class Meta:
     """What the templates need for metadata tags and the Cite block (``meta`` in every template)."""
 
@@ -147,7 +159,7 @@ def files(site: Site, config: SiteConfig, html_paths: list[str]) -> dict[str, by
 
     ``html_paths`` are the pages the build renders; the sitemap lists them all but the 404 and redirect pages.
     """
-    meta = Meta(site, config)
+    meta = meta_for(site, config)
     out: dict[str, bytes] = {}
     entries = []
     for paper in site.papers:

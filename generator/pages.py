@@ -87,7 +87,7 @@ def common_context(site: Site, config: SiteConfig) -> dict:
         "site_title": config.title or site.name,
         "highlight": highlight,
         "paper_count": len(site.papers),
-        "meta": exports.Meta(site, config),
+        "meta": exports.meta_for(site, config),
         "coauthor_url": views.Lookup(people, name_key),
         "category_url": views.Lookup({c.code: c.url for c in category_list}),
         "category_list": tuple(CategoryLink(c.code, c.slug, len(c.papers)) for c in category_list),
