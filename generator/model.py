@@ -161,38 +161,37 @@ def sort_papers(papers) -> tuple[Paper, ...]:
     return tuple(sorted(papers, key=lambda p: (-p.date.toordinal(), p.title.casefold(), p.slug)))
 
 
+class CategoryNames:
+    """The full name and page of a category with a ``code`` and a ``slug``."""
+
+    code: str
+    slug: str
+
+    @property
+    def name(self) -> str:
+        return category_name(self.code)
+
+    @property
+    def url(self) -> str:
+        return f"categories/{self.slug}/index.html"
+
+
 @dataclass(frozen=True)
-class Category:
+class Category(CategoryNames):
     """A category code, its full name, a URL-safe slug and its papers (newest first)."""
 
     code: str
     slug: str
     papers: tuple[Paper, ...]
 
-    @property
-    def name(self) -> str:
-        return category_name(self.code)
-
-    @property
-    def url(self) -> str:
-        return f"categories/{self.slug}/index.html"
-
 
 @dataclass(frozen=True)
-class CategoryLink:
+class CategoryLink(CategoryNames):
     """A category as menus and filters show it: code, slug and how many papers (not the papers)."""
 
     code: str
     slug: str
     count: int
-
-    @property
-    def name(self) -> str:
-        return category_name(self.code)
-
-    @property
-    def url(self) -> str:
-        return f"categories/{self.slug}/index.html"
 
 
 @dataclass(frozen=True)
