@@ -128,10 +128,7 @@ def static_files(theme: render.Theme) -> dict[str, bytes]:
 
 def other_outputs(site: Site, config: SiteConfig, theme: render.Theme,
                   html_paths: list[str]) -> list[tuple[str, dict[str, bytes]]]:
-    """Outputs besides pages and search data, made afresh by every build (unchanged bytes are not rewritten).
-
-    ``html_paths`` are every page of the plan (for the sitemap).
-    """
+    """Outputs besides pages and search data: static files and exports (``html_paths``: for the sitemap)."""
     return [("static", static_files(theme)), ("exports", exports.files(site, config, html_paths))]
 
 
@@ -267,10 +264,8 @@ class Builder:
             else:
                 todo.append(page)
         search_fp = cache.digest("search", fps.of(config), fps.site(site, True))
-        search_kept = {p: manifest[p] for p, v in self.outputs.items()
-                       if v[0] == search_fp and self.is_kept(p, search_fp, manifest, out)}
-        need_search = not search_kept or len(search_kept) != sum(1 for v in self.outputs.values()
-                                                                 if v[0] == search_fp)
+        search_kept = self.reusable(search_fp, manifest, out)
+        need_search = search_kept is None
         files, searched = self.render(env, common, todo, site, need_search)
         if need_search:
             merge_outputs(files, searched, "search")
@@ -278,8 +273,19 @@ class Builder:
         else:
             kept.update(search_kept)
             fingerprints.update({p: search_fp for p in search_kept})
-        for name, produced in other_outputs(site, config, theme, sorted(p.path for p in plan)):
-            merge_outputs(files, produced, name)
+        merge_outputs(files, static_files(theme), "static")
+        # Exports (BibTeX, CSL-JSON, feeds, sitemap) read every paper, the profile and the page list.
+        html_paths = sorted(p.path for p in plan)
+        exports_fp = cache.digest("exports", fps.of(config), fps.site(site, True),
+                                  fps.of(common["meta"]), cache.digest(*html_paths))
+        exports_kept = self.reusable(exports_fp, manifest, out)
+        if exports_kept is None:
+            made = exports.files(site, config, html_paths)
+            merge_outputs(files, made, "exports")
+            fingerprints.update({p: exports_fp for p in made})
+        else:
+            kept.update(exports_kept)
+            fingerprints.update({p: exports_fp for p in exports_kept})
         # Everything is known to work: only now is anything written.
         report = None
         if importer:
@@ -290,12 +296,20 @@ class Builder:
             import_key = self.import_inputs(seed_path, content_dir)  # type: ignore[arg-type]
         before = set(self.outputs)
         self.remember(files, kept, fingerprints)
-        self.dirty |= bool(todo) or need_search or import_key != self.import_key or before != set(self.outputs)
+        self.dirty |= (bool(todo) or need_search or exports_kept is None or import_key != self.import_key
+                       or before != set(self.outputs))
         self.import_key = import_key
         self.known = {id(p): (p, fps.memo[id(p)]) for p in site.papers if id(p) in fps.memo}
         return BuildResult(site=site, pages=len(plan), stats=stats, seconds=time.perf_counter() - start, out=out,
                            report=report, rendered=len(todo), imported=importer is not None, workers=self.workers,
                            warnings=exports.warnings(config))
+
+    def reusable(self, fp: str, manifest: dict[str, str], out: Path) -> dict[str, str] | None:
+        """The outputs the last build made under fingerprint ``fp`` (path -> digest) when all are still in
+        place unchanged; None when there are none or any is gone (then they are made again)."""
+        made = [p for p, v in self.outputs.items() if v[0] == fp]
+        kept = {p: manifest[p] for p in made if self.is_kept(p, fp, manifest, out)}
+        return kept if made and len(kept) == len(made) else None
 
     def is_kept(self, path: str, fp: str, manifest: dict[str, str], out: Path) -> bool:
         old = self.outputs.get(path)

@@ -124,3 +124,19 @@ def test_rendering_in_two_processes_makes_the_same_site(site, tmp_path):
     if (os.cpu_count() or 1) > 1:
         assert done.stdout.strip() == "2"
     assert_same_as_fresh(site, tmp_path)
+
+
+def test_exports_are_kept_until_a_paper_changes(site, tmp_path, monkeypatch):
+    from generator import exports
+    builder = Builder(site, persistent=False)
+    builder.build()
+    real = exports.files
+    calls = []
+    monkeypatch.setattr(exports, "files", lambda *a, **k: calls.append(1) or real(*a, **k))
+    builder.build()
+    assert calls == []  # nothing changed: BibTeX, feeds and the sitemap are not made again
+    edit(site / "seeds" / SEED_NAME, "\nSegment Anything\n", "\nSegment Anything, Again\n")
+    builder.build()
+    assert calls == [1]
+    assert "Segment Anything, Again" in (site / "output" / "publications.bib").read_text(encoding="utf-8")
+    assert_same_as_fresh(site, tmp_path)
