@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from . import bibtex, feeds, markup
+from . import bibtex, feeds, markup, views
 from .config import SiteConfig
 from .model import Paper, Site, category_name
 
@@ -20,16 +20,10 @@ def is_web_url(url: str) -> bool:
     return markup.is_safe_url(url) and url.strip().lower().startswith(("http://", "https://"))
 
 
-_LAST: list = []  # (site, config, meta) of the last call: pages and exports of one build share it
-
-
+@views.remember_last
 def meta_for(site: Site, config: SiteConfig) -> "Meta":
     """The Meta of this site and config, made once per build (its BibTeX keys look at every paper)."""
-    if _LAST and _LAST[0] is site and _LAST[1] == config:
-        return _LAST[2]
-    meta = Meta(site, config)
-    _LAST[:] = [site, config, meta]
-    return meta
+    return Meta(site, config)
 
 
 class Meta:

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 from . import slugs, yamlio
-from .content import STATE_FILE
 from .errors import InputError, Problem
 from .markup import find_code_url
 from .model import Metrics, Paper, Site, sort_papers
@@ -231,6 +230,3 @@ def _links(f: Fields) -> list[tuple[str, str]]:
         out.append((item["name"], item["url"]))
     return out
 
-
-def has_content(content_dir: Path) -> bool:
-    return (content_dir / "profile.yaml").exists() or (content_dir / STATE_FILE).exists()

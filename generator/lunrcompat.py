@@ -28,7 +28,6 @@ EXTRA_FOLDS = {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae
                "ı": "i", "ħ": "h", "ŧ": "t", "ŀ": "l"}
 _EXTRA = str.maketrans(EXTRA_FOLDS)
 FOLD_LABEL = "scholarsiteFold"
-INDEX_PIPELINE = [FOLD_LABEL, "trimmer", "stopWordFilter", "stemmer"]
 SEARCH_PIPELINE = [FOLD_LABEL, "trimmer", "stemmer"]
 
 

@@ -96,7 +96,3 @@ def build_files(site: Site, cache: Cache | None = None) -> dict[str, bytes]:
         del cache.shards[number]
     return files
 
-
-def build_data(site: Site) -> bytes:
-    """The main search data script alone: ``window.SCHOLARSITE_SEARCH = {index, records, ...}``."""
-    return build_files(site)[DATA_FILE]

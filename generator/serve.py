@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .config import load_config
 from .errors import InputError
-from .watch import Watcher
+from .watch import Watcher, run_until_interrupted
 
 STATUS_PATH = "/__scholarsite/status"
 LONG_POLL = 10.0  # seconds a status request waits for news before answering "nothing new"
@@ -231,13 +231,4 @@ class RequestHandler(BaseHTTPRequestHandler):
 def run(site_dir: Path, port: int = 8000, poll: bool = False, verbose: bool = False) -> int:
     """``scholarsite serve``: build, serve with live reload, rebuild on change, until Ctrl-C."""
     server = LiveServer(site_dir, port=port, poll=poll, verbose=verbose)
-    try:
-        url = server.start()
-        print(f"serving {url} (live reload; Ctrl-C to stop)", flush=True)
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        print("stopping", flush=True)
-    finally:
-        server.stop()
-    return 0
+    return run_until_interrupted(lambda: f"serving {server.start()} (live reload; Ctrl-C to stop)", server.stop)

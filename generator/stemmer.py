@@ -37,7 +37,6 @@ RE_3 = re.compile(r"^(.+?)(icate|ative|alize|iciti|ical|ful|ness)$")
 RE_4 = re.compile(r"^(.+?)(al|ance|ence|er|ic|able|ible|ant|ement|ment|ent|ou|ism|ate|iti|ous|ive|ize)$")
 RE2_4 = re.compile(r"^(.+?)(s|t)(ion)$")
 RE_5 = re.compile(r"^(.+?)e$")
-RE_5_1 = re.compile(r"ll$")
 RE3_5 = re.compile("^" + _C + _v + "[^aeiouwxy]$")
 # Suffixes each step's pattern needs: a cheap test before the regular expression (same answers, faster).
 STEP2_ENDS = tuple(STEP2)

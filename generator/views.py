@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 import re
 from collections import Counter
 
 from . import slugs
 from .model import Category, Coauthor, Paper, name_key
+
+def remember_last(func):
+    """Reuse the result of the last call made with the very same first argument (and equal others).
+
+    The page plan, the template context and the exports of one build all ask for the same views of
+    the same papers: this makes each view once per build.
+    """
+    last: list = []
+
+    @functools.wraps(func)
+    def wrapper(first, *args):
+        if last and last[0] is first and last[1] == args:
+            return last[2]
+        value = func(first, *args)
+        last[:] = [first, args, value]
+        return value
+    return wrapper
+
 
 class Lookup:
     """A name -> URL table that templates call (``coauthor_url(name)``); '' for unknown names.
@@ -35,6 +54,7 @@ STOPWORDS = frozenset("""a an and are as at be by for from in into is it its of 
     towards toward using we our new how what when do does can""".split())
 
 
+@remember_last
 def categories(papers: tuple[Paper, ...]) -> list[Category]:
     """One Category per code, ordered by code; slugs unique."""
     groups: dict[str, list[Paper]] = {}
@@ -49,6 +69,7 @@ def categories(papers: tuple[Paper, ...]) -> list[Category]:
     return out
 
 
+@remember_last
 def coauthors(papers: tuple[Paper, ...], owner: str) -> list[Coauthor]:
     """Everyone but the owner, most shared papers first, then by name; slugs unique."""
     owner_key = name_key(owner)

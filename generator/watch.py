@@ -356,16 +356,24 @@ class _Handler(FileSystemEventHandler):
         self.watcher.notify(paths)
 
 
-def run(site_dir: Path, poll: bool = False, verbose: bool = False) -> int:
-    """``scholarsite watch``: build, then rebuild on every change until Ctrl-C."""
-    watcher = Watcher(site_dir, poll=poll, verbose=verbose)
-    print(f"watching {site_dir} (Ctrl-C to stop)", flush=True)
-    watcher.start()
+def run_until_interrupted(start, stop) -> int:
+    """Call ``start`` (it returns the line to print), then wait for Ctrl-C, then ``stop``: exit code 0."""
     try:
+        print(start(), flush=True)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         print("stopping", flush=True)
     finally:
-        watcher.stop()
+        stop()
     return 0
+
+
+def run(site_dir: Path, poll: bool = False, verbose: bool = False) -> int:
+    """``scholarsite watch``: build, then rebuild on every change until Ctrl-C."""
+    watcher = Watcher(site_dir, poll=poll, verbose=verbose)
+
+    def start() -> str:
+        watcher.start()
+        return f"watching {site_dir} (Ctrl-C to stop)"
+    return run_until_interrupted(start, watcher.stop)

@@ -20,11 +20,6 @@ from watchkit import REAL_SEED, ROOT, SEED_NAME, TIMEOUT, Lines, atomic_write, s
 
 
 @pytest.fixture
-def site(site_factory) -> Path:
-    return site_factory(REAL_SEED.read_bytes(), "title: Ross Girshick\n", SEED_NAME)
-
-
-@pytest.fixture
 def server(site):
     lines: list[str] = []
     app = LiveServer(site, port=0, log=lines.append)

@@ -21,11 +21,6 @@ from watchkit import (REAL_SEED, ROOT, SEED_NAME, TIMEOUT, Lines, assert_same_as
 
 
 @pytest.fixture
-def site(site_factory) -> Path:
-    return site_factory(REAL_SEED.read_bytes(), "title: Ross Girshick\n", SEED_NAME)
-
-
-@pytest.fixture
 def watcher(site):
     lines: list[str] = []
     w = Watcher(site, log=lines.append)

@@ -15,11 +15,6 @@ from generator.cache import CACHE_DIR
 from watchkit import REAL_SEED, ROOT, SEED_NAME, assert_same_as_fresh, tree
 
 
-@pytest.fixture
-def site(site_factory) -> Path:
-    return site_factory(REAL_SEED.read_bytes(), "title: Ross Girshick\n", SEED_NAME)
-
-
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
