@@ -22,7 +22,7 @@ from .model import Profile, Site
 
 @dataclass
 class BuildResult:
-    site: Site
+    site: Site | None  # None when nothing had changed and the content was not even loaded
     pages: int
     stats: output.WriteStats
     seconds: float
@@ -184,9 +184,15 @@ class Builder:
         try:
             self.import_key: str = str(data.get("import", ""))
             self.outputs: dict[str, list] = dict(data.get("outputs", {}))  # path -> [fingerprint, digest, size]
-            self.papers = cache.PaperCache({k: list(v) for k, v in data.get("papers", {}).items() if len(v) == 6})
+            self.inputs_key: str = str(data.get("inputs", ""))  # every input of the last build (see inputs())
+            self.page_count = int(data.get("pages", 0))
+            self.inputs_ns = int(data.get("inputs_ns", 0))  # when the last build took its inputs' stats
         except (TypeError, ValueError, AttributeError):
-            self.import_key, self.outputs, self.papers = "", {}, cache.PaperCache()
+            self.import_key, self.outputs, self.inputs_key, self.page_count, self.inputs_ns = "", {}, "", 0, 0
+        self.saved_ns = self.inputs_ns
+        self._papers: cache.PaperCache | None = None  # read from the cache only when a build loads content
+        self.stats: dict[str, os.stat_result] = {}  # content files stat-ed by this build (path -> stat)
+        self.newest_ns = 0  # the newest modification time among the inputs import_inputs looked at
         self.env_key = ""
         self.env: jinja2.Environment | None = None
         self.templates: cache.Templates | None = None
@@ -195,9 +201,20 @@ class Builder:
         self.workers = 1
         self.search_cache = search.Cache()
 
-    def import_inputs(self, seed_path: Path, content_dir: Path) -> str:
+    @property
+    def papers(self) -> cache.PaperCache:
+        if self._papers is None:
+            data = cache.load(self.site_dir, cache.PAPERS_FILE) if self.persistent else {}
+            try:
+                self._papers = cache.PaperCache({k: list(v) for k, v in data.get("papers", {}).items()
+                                                 if len(v) == 6})
+            except (TypeError, ValueError, AttributeError):
+                self._papers = cache.PaperCache()
+        return self._papers
+
+    def import_inputs(self, seed_path: Path | None, content_dir: Path) -> str:
         """A digest of what an import reads: the seed, the import state and the content files' stats."""
-        parts: list[str | bytes] = [str(seed_path), seed_path.read_bytes()]
+        parts: list[str | bytes] = [str(seed_path), seed_path.read_bytes() if seed_path else b"-"]
         state = content_dir / content.STATE_FILE
         parts.append(state.read_bytes() if state.is_file() else b"-")
         for folder in (content_dir, content_dir / "papers"):
@@ -209,7 +226,8 @@ class Builder:
                 if entry.name.endswith(".yaml"):
                     st = entry.stat()
                     parts.append(f"{folder.name}/{entry.name}:{st.st_mtime_ns}:{st.st_size}")
-                    self.papers.stats[entry.path] = st  # the load that follows need not ask again
+                    self.stats[entry.path] = st  # the load that follows need not ask again
+                    self.newest_ns = max(self.newest_ns, st.st_mtime_ns)
         return cache.digest(*parts)
 
     def environment(self, theme: render.Theme) -> tuple[jinja2.Environment, cache.Templates]:
@@ -230,21 +248,28 @@ class Builder:
         output.check_output_dir(out, site_dir)
         theme = render.find_theme(site_dir, config.theme)  # a missing theme fails before anything is read
         content_dir = site_dir / "content"
-        self.papers.stats = {}
-        importer, seed_path, import_key = None, None, self.import_key
-        if self.do_import:
-            seed_path = find_seed(site_dir, config)
-            import_key = self.import_inputs(seed_path, content_dir) if seed_path else ""
-            if seed_path is not None and import_key != self.import_key:
-                importer = content.Importer(content_dir, site_dir)
-                importer.plan(read_seed(seed_path, site_dir))
+        self.stats, self.newest_ns = {}, 0
+        seed_path = find_seed(site_dir, config) if self.do_import else None
+        content_key = self.import_inputs(seed_path, content_dir)
+        import_key = content_key if self.do_import else self.import_key
+        static = static_files(theme)
+        inputs = self.inputs(config, out, theme, content_key, static)
+        if inputs == self.inputs_key and self.newest_ns + cache.RACY_NS < self.inputs_ns and self.intact(out, static):
+            # Nothing a build reads has changed since the last one, and its output is all in place.
+            return BuildResult(site=None, pages=self.page_count, stats=output.WriteStats(unchanged=len(self.outputs) + len(static)),
+                               seconds=time.perf_counter() - start, out=out, warnings=exports.warnings(config))
+        importer = None
+        if seed_path is not None and import_key != self.import_key:
+            importer = content.Importer(content_dir, site_dir)
+            importer.plan(read_seed(seed_path, site_dir))
         planned = importer.files if importer else {}
         if not (content_dir / "profile.yaml").exists() and content_dir / "profile.yaml" not in planned:
             raise InputError(Problem("content/profile.yaml", 0, "no content yet: put a seed in seeds/ "
                                                                  "(or write content/profile.yaml by hand)"))
         self.papers.hits = {}
+        self.papers.stats = self.stats
         site = load_site(content_dir, site_dir, planned, self.papers)
-        self.papers.stats = {}
+        self.papers.stats = self.stats = {}
         env, templates = self.environment(theme)
         plan = pages.plan(site, config)
         check_unique(plan)
@@ -273,7 +298,7 @@ class Builder:
         else:
             kept.update(search_kept)
             fingerprints.update({p: search_fp for p in search_kept})
-        merge_outputs(files, static_files(theme), "static")
+        merge_outputs(files, static, "static")
         # Exports (BibTeX, CSL-JSON, feeds, sitemap) read every paper, the profile and the page list.
         html_paths = sorted(p.path for p in plan)
         exports_fp = cache.digest("exports", fps.of(config), fps.site(site, True),
@@ -293,16 +318,40 @@ class Builder:
             report = importer.report
         stats = output.commit(out, files, kept)
         if importer is not None:
-            import_key = self.import_inputs(seed_path, content_dir)  # type: ignore[arg-type]
+            self.newest_ns = 0
+            content_key = self.import_inputs(seed_path, content_dir)
+            import_key = content_key if self.do_import else import_key
+            inputs = self.inputs(config, out, theme, content_key, static)
+        self.stats = {}
         before = set(self.outputs)
         self.remember(files, kept, fingerprints)
         self.dirty |= (bool(todo) or need_search or exports_kept is None or import_key != self.import_key
                        or before != set(self.outputs))
         self.import_key = import_key
+        self.inputs_key, self.inputs_ns, self.page_count = inputs, time.time_ns(), len(plan)
         self.known = {id(p): (p, fps.memo[id(p)]) for p in site.papers if id(p) in fps.memo}
         return BuildResult(site=site, pages=len(plan), stats=stats, seconds=time.perf_counter() - start, out=out,
                            report=report, rendered=len(todo), imported=importer is not None, workers=self.workers,
                            warnings=exports.warnings(config))
+
+    def inputs(self, config: SiteConfig, out: Path, theme: render.Theme, content_key: str,
+               static: dict[str, bytes]) -> str:
+        """A digest of everything a build reads: site.yaml, seed and content (``content_key``), templates,
+        static files; equal digests and an intact output mean there is nothing to do."""
+        parts = [repr(config), str(out), str(self.do_import), content_key, template_files(self.site_dir, theme)]
+        for path, data in sorted(static.items()):
+            parts += [path, data]
+        return cache.digest(*parts)
+
+    def intact(self, out: Path, static: dict[str, bytes]) -> bool:
+        """Whether ``out`` still holds every file the last build made, as it made them (sizes and manifest)."""
+        if not self.outputs or output.staging_paths(out)[1].exists():
+            return False
+        manifest = output.read_manifest(out)
+        made = {**self.outputs, **{path: ["", output.digest(data), len(data)] for path, data in static.items()}}
+        return len(manifest) == len(made) and all(
+            manifest.get(path) == digest and unchanged_file(f"{out}/{path}", size)
+            for path, (_, digest, size) in made.items())
 
     def reusable(self, fp: str, manifest: dict[str, str], out: Path) -> dict[str, str] | None:
         """The outputs the last build made under fingerprint ``fp`` (path -> digest) when all are still in
@@ -351,11 +400,16 @@ class Builder:
 
     def save(self) -> None:
         """Keep what this builder knows for the next process (best effort)."""
-        if self.persistent and (self.dirty or self.papers.changed):
-            self.papers.forget_missing({str(p) for p in (self.site_dir / "content" / "papers").glob("*.yaml")})
-            cache.save(self.site_dir, {"import": self.import_key, "outputs": self.outputs,
-                                       "papers": self.papers.to_json()})
-            self.dirty = self.papers.changed = False
+        if not self.persistent:
+            return
+        if self._papers is not None and self._papers.changed:
+            self._papers.forget_missing({str(p) for p in (self.site_dir / "content" / "papers").glob("*.yaml")})
+            cache.save(self.site_dir, {"papers": self._papers.to_json()}, cache.PAPERS_FILE)
+            self._papers.changed = False
+        if self.dirty or self.inputs_ns != self.saved_ns:
+            cache.save(self.site_dir, {"import": self.import_key, "outputs": self.outputs, "inputs": self.inputs_key,
+                                       "inputs_ns": self.inputs_ns, "pages": self.page_count})
+            self.dirty, self.saved_ns = False, self.inputs_ns
 
 
 def build(site_dir: Path, do_import: bool = True) -> BuildResult:

@@ -18,7 +18,8 @@ from jinja2 import meta, nodes
 from .model import Paper, Site
 
 CACHE_DIR = ".scholarsite-cache"
-CACHE_FILE = "build.json"
+CACHE_FILE = "build.json"  # what each output was made from, and the inputs of the last build
+PAPERS_FILE = "papers.json"  # parsed paper files (read only when a build has to load the content)
 RACY_NS = 2_000_000_000  # a file changed this close to a build may change again within one mtime tick
 PAPER_FIELDS = [f.name for f in dataclasses.fields(Paper)]
 SITE_FIELDS = {f.name for f in dataclasses.fields(Site)} - {"papers"}  # what templates may read cheaply
@@ -241,9 +242,9 @@ class PaperCache:
         return out
 
 
-def load(site_dir: Path) -> dict:
-    """The cache file of a site, or an empty cache when it is missing, unreadable or from other code."""
-    path = site_dir / CACHE_DIR / CACHE_FILE
+def load(site_dir: Path, name: str = CACHE_FILE) -> dict:
+    """A cache file of a site, or an empty cache when it is missing, unreadable or from other code."""
+    path = site_dir / CACHE_DIR / name
     try:
         data = json.loads(path.read_bytes())
     except (OSError, ValueError):
@@ -253,16 +254,16 @@ def load(site_dir: Path) -> dict:
     return data
 
 
-def save(site_dir: Path, data: dict) -> None:
-    """Write the cache file (best effort: a cache that cannot be written only costs time)."""
+def save(site_dir: Path, data: dict, name: str = CACHE_FILE) -> None:
+    """Write a cache file (best effort: a cache that cannot be written only costs time)."""
     folder = site_dir / CACHE_DIR
     try:
         folder.mkdir(exist_ok=True)
         ignore = folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# made by scholarsite: a build cache, safe to delete\n*\n", encoding="utf-8")
-        tmp = folder / f".{CACHE_FILE}.{os.getpid()}.tmp"
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
         tmp.write_text(json.dumps({**data, "code": code_version()}, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(folder / CACHE_FILE)
+        tmp.replace(folder / name)
     except OSError:
         pass

@@ -33,6 +33,7 @@ class Meta:
         self.site, self.config = site, config
         self.base_url = config.base_url
         self.keys = bibtex.keys(site.papers)
+        self._feeds: list[tuple[str, str]] | None = None
 
     def fingerprint(self) -> str:
         """Everything the metadata depends on besides the paper a template passes in (incremental builds)."""
@@ -72,8 +73,11 @@ class Meta:
         return paper.date.strftime("%Y/%m/%d")
 
     def feeds(self) -> list[tuple[str, str]]:
-        """(title, output path) of every feed: all papers first, then one per category."""
-        return [(title, path) for title, path, _ in feed_list(self.site)]
+        """(title, output path) of every feed: all papers first, then one per category (made once: every
+        page's head names the first)."""
+        if self._feeds is None:
+            self._feeds = [(title, path) for title, path, _ in feed_list(self.site)]
+        return self._feeds
 
     def article(self, paper: Paper) -> dict:
         """schema.org ScholarlyArticle: only the known authors, never invented ones."""

@@ -6,10 +6,6 @@ import html
 import re
 from functools import lru_cache
 
-from latex2mathml.converter import convert as latex_to_mathml
-from markdown_it import MarkdownIt
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.I)
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org")
@@ -25,7 +21,14 @@ def is_safe_url(url: str) -> bool:
 
 
 def _math(latex: str, options: dict) -> str:
-    display = "block" if options.get("display_mode") else "inline"
+    return _mathml(latex, "block" if options.get("display_mode") else "inline")
+
+
+@lru_cache(maxsize=4096)
+def _mathml(latex: str, display: str) -> str:
+    """One formula as MathML (formulas repeat across abstracts: $k$, $O(n)$; each is converted once)."""
+    from latex2mathml.converter import convert as latex_to_mathml  # imported when first needed
+
     try:
         mathml = latex_to_mathml(latex, display=display)
     except Exception:  # latex2mathml raises many kinds of errors on odd input: show the source instead
@@ -44,7 +47,10 @@ def _block_math(latex: str, options: dict) -> str:
 
 
 @lru_cache(maxsize=1)
-def parser() -> MarkdownIt:
+def parser() -> "MarkdownIt":
+    from markdown_it import MarkdownIt  # imported when first needed: a build with nothing to render skips it
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.enable("linkify")
     slow_pretest = md.linkify.pretest

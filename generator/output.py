@@ -85,8 +85,11 @@ def recover(out: Path) -> None:
     if journal.exists():
         try:
             plan = json.loads(journal.read_text(encoding="utf-8"))
-            _apply(out, staging, plan["write"], plan["remove"], plan["manifest"].encode("utf-8"))
-        except (OSError, ValueError, KeyError, TypeError):
+            if plan.get("whole"):
+                _move_whole(out, staging)
+            else:
+                _apply(out, staging, plan["write"], plan["remove"], plan["manifest"].encode("utf-8"))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # an unreadable journal: the build that follows rewrites whatever differs
         journal.unlink(missing_ok=True)
     if staging.exists():
@@ -101,7 +104,8 @@ def commit(out: Path, files: dict[str, bytes], kept: dict[str, str] | None = Non
     Changed files are first written to a staging folder beside ``out``; only when all of them are
     written (so a full disk or any error leaves ``out`` untouched) does a journal record the plan and
     the files move into place by rename. A build killed during that short step is rolled forward by
-    the next one.
+    the next one. The first build (``out`` absent or empty) stages the whole tree and renames the
+    staging folder itself into place: one rename, no folder made twice.
     """
     recover(out)
     paths = {safe_relpath(p): data for p, data in files.items()}
@@ -116,8 +120,7 @@ def commit(out: Path, files: dict[str, bytes], kept: dict[str, str] | None = Non
             stats.unchanged += 1
     changed = []
     for rel in sorted(paths):
-        target = out / rel
-        if old.get(rel) == new[rel] and target.is_file() and target.stat().st_size == len(paths[rel]):
+        if rel in old and old[rel] == new[rel] and _has_size(out / rel, len(paths[rel])):
             stats.unchanged += 1
         else:
             changed.append(rel)
@@ -131,33 +134,82 @@ def commit(out: Path, files: dict[str, bytes], kept: dict[str, str] | None = Non
         return stats  # the manifest already says exactly this
     manifest = json.dumps({"files": new}, indent=0, sort_keys=True) + "\n"
     staging, journal = staging_paths(out)
+    whole = not old and _is_empty(out)
     try:
-        for rel in changed:
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(paths[rel])
-        journal.write_text(json.dumps({"write": changed, "remove": remove, "manifest": manifest}),
-                           encoding="utf-8")
+        staging.mkdir(parents=True, exist_ok=True)
+        if whole:
+            made: set[str] = set()
+            for rel in changed:
+                _make_parent(staging, rel, made)
+                (staging / rel).write_bytes(paths[rel])
+            (staging / MANIFEST).write_bytes(manifest.encode("utf-8"))
+            journal.write_text(json.dumps({"whole": True}), encoding="utf-8")
+        else:
+            for number, rel in enumerate(changed):
+                (staging / str(number)).write_bytes(paths[rel])
+            journal.write_text(json.dumps({"write": changed, "remove": remove, "manifest": manifest}),
+                               encoding="utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         journal.unlink(missing_ok=True)
         raise
-    stats.removed = _apply(out, staging, changed, remove, manifest.encode("utf-8"))
+    if whole:
+        _move_whole(out, staging)
+    else:
+        stats.removed = _apply(out, staging, changed, remove, manifest.encode("utf-8"))
     stats.written = len(changed)
     journal.unlink()
-    shutil.rmtree(staging, ignore_errors=True)
+    if staging.exists():
+        shutil.rmtree(staging, ignore_errors=True)
     return stats
 
 
+def _has_size(path: Path, size: int) -> bool:
+    try:
+        return os.stat(path).st_size == size
+    except OSError:
+        return False
+
+
+def _is_empty(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except FileNotFoundError:
+        return True
+    except NotADirectoryError:
+        return False
+
+
+def _make_parent(root: Path, rel: str, made: set[str]) -> None:
+    """Make the folders above ``rel`` inside ``root``, asking the file system once per folder."""
+    parent = rel.rpartition("/")[0]
+    if parent and parent not in made:
+        (root / parent).mkdir(parents=True, exist_ok=True)
+        while parent:
+            made.add(parent)
+            parent = parent.rpartition("/")[0]
+
+
+def _move_whole(out: Path, staging: Path) -> None:
+    """Put a fully staged first build in place: the staging folder becomes ``out``."""
+    if staging.is_dir() and _is_empty(out):
+        if out.is_dir():
+            out.rmdir()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging, out)
+
+
 def _apply(out: Path, staging: Path, changed: list[str], remove: list[str], manifest: bytes) -> int:
-    """Move staged files into ``out``, delete files no longer built, write the manifest."""
+    """Move staged files (named by their place in ``changed``) into ``out``, delete files no longer built,
+    write the manifest."""
     out.mkdir(parents=True, exist_ok=True)
-    for rel in changed:
-        source = staging / safe_relpath(rel)
+    made: set[str] = set()
+    for number, rel in enumerate(changed):
+        source = staging / str(number)
         if source.is_file():  # absent when a killed commit already moved it
-            target = out / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
+            _make_parent(out, safe_relpath(rel), made)
+            os.replace(source, out / rel)
     removed = 0
     for rel in remove:
         target = out / safe_relpath(rel)

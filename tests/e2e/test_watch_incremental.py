@@ -135,3 +135,36 @@ def test_exports_are_kept_until_a_paper_changes(site, tmp_path, monkeypatch):
     assert calls == [1]
     assert "Segment Anything, Again" in (site / "output" / "publications.bib").read_text(encoding="utf-8")
     assert_same_as_fresh(site, tmp_path)
+
+
+def age(site: Path, seconds: float = 60) -> None:
+    """Make every content file look saved a while ago (past the window where an mtime can be trusted)."""
+    then = os.path.getmtime(site / "content" / "profile.yaml") - seconds
+    for path in (site / "content").rglob("*.yaml"):
+        os.utime(path, (then, then))
+
+
+def test_a_rebuild_with_nothing_changed_loads_nothing_yet_notices_every_kind_of_change(site, tmp_path):
+    build(site)
+    age(site)
+    first = build(site)  # the content's stats changed (aged): a real rebuild, which records the inputs
+    quiet = build(site)
+    assert quiet.site is None and quiet.stats.written == 0 and quiet.pages == first.pages
+    assert quiet.stats.unchanged == first.stats.written + first.stats.unchanged
+
+    (site / "output" / "years" / "2017" / "index.html").unlink()
+    again = build(site)
+    assert again.site is not None and again.stats.written == 1
+    assert (site / "output" / "years" / "2017" / "index.html").is_file()
+
+    paper = site / "content" / "papers" / "segment-anything.yaml"
+    paper.write_text(paper.read_text(encoding="utf-8") + "venue: ICCV 2023\n", encoding="utf-8")
+    age(site)  # even when the edit's time looks old, its size differs
+    assert build(site).site is not None
+    assert "ICCV 2023" in (site / "output" / "papers" / "segment-anything" / "index.html").read_text(encoding="utf-8")
+
+    edit(site / "seeds" / SEED_NAME, "\nSegment Anything\n", "\nSegment Everything\n")
+    assert build(site).site is not None
+    assert "Segment Everything" in (site / "output" / "papers" / "segment-anything" / "index.html").read_text(
+        encoding="utf-8")
+    assert_same_as_fresh(site, tmp_path)

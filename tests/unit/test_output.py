@@ -94,3 +94,23 @@ def test_output_folder_checks(tmp_path):
     with pytest.raises(output.InputError):
         output.check_output_dir(site / "mine", site)
     assert (site / "mine" / "notes.txt").read_text() == "keep me"
+
+
+def test_a_first_build_killed_before_its_rename_is_finished_by_the_next(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    files = {"index.html": b"home", "papers/a/index.html": b"a", "papers/a/cite.bib": b"@misc{a}"}
+
+    def killed(src, dst):
+        raise SystemExit("killed")  # stands for SIGKILL between writing the journal and the rename
+
+    real = os.replace
+    monkeypatch.setattr(output.os, "replace", killed)
+    with pytest.raises(SystemExit):
+        output.commit(out, files)
+    monkeypatch.setattr(output.os, "replace", real)
+    assert not out.exists()
+    assert leftovers(tmp_path) == [".out.journal", ".out.staging"]
+    output.recover(out)
+    assert {k: v for k, v in snapshot(out).items() if k != output.MANIFEST} == files
+    assert leftovers(tmp_path) == []
+    assert output.commit(out, files).written == 0
