@@ -71,11 +71,11 @@ def base_key(paper: Paper) -> str:
     return f"{surname or 'anon'}{paper.year}{title}"
 
 
-def keys(papers) -> dict[str, str]:
+def keys(papers, base=base_key) -> dict[str, str]:
     """slug -> unique key; papers sharing a key get b, c, ... in (date, slug) order."""
     groups: dict[str, list[Paper]] = {}
     for paper in sorted(papers, key=lambda p: (p.date, p.slug)):
-        groups.setdefault(base_key(paper), []).append(paper)
+        groups.setdefault(base(paper), []).append(paper)
     taken = set(groups)
     out: dict[str, str] = {}
     for key in sorted(groups):

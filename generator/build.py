@@ -200,6 +200,7 @@ class Builder:
         self.dirty = False
         self.workers = 1
         self.search_cache = search.Cache()
+        self.parsed: dict[str, tuple] = {}  # content files an import read, kept for the next (see Importer)
 
     @property
     def papers(self) -> cache.PaperCache:
@@ -260,7 +261,7 @@ class Builder:
                                seconds=time.perf_counter() - start, out=out, warnings=exports.warnings(config))
         importer = None
         if seed_path is not None and import_key != self.import_key:
-            importer = content.Importer(content_dir, site_dir)
+            importer = content.Importer(content_dir, site_dir, self.parsed)
             importer.plan(read_seed(seed_path, site_dir))
         planned = importer.files if importer else {}
         if not (content_dir / "profile.yaml").exists() and content_dir / "profile.yaml" not in planned:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import merge, slugs, yamlio
+from .cache import RACY_NS
 from .errors import InputError, Problem
 from .model import Profile, SeedPaper
 
@@ -114,9 +116,11 @@ def seed_view(data: dict) -> dict:
 class Importer:
     """Plans an import in memory; ``write`` applies it. Nothing is written when planning fails."""
 
-    def __init__(self, content_dir: Path, site_dir: Path):
+    def __init__(self, content_dir: Path, site_dir: Path, parsed: dict[str, tuple] | None = None):
         self.dir = content_dir
         self.site_dir = site_dir
+        # Paper files parsed by an earlier import in this process: path -> (mtime_ns, size, data, read at).
+        self.parsed = parsed if parsed is not None else {}
         self.files: dict[Path, str] = {}
         self.deletions: list[Path] = []
         self.report = Report()
@@ -151,13 +155,24 @@ class Importer:
         existing: dict[str, dict] = {}
         for path in sorted(papers_dir.glob("*.yaml")) if papers_dir.is_dir() else []:
             try:
+                st = path.stat()
+            except OSError:
+                continue
+            known = self.parsed.get(str(path))
+            # A file changed again within a clock tick of being read could keep its time and size: re-read it.
+            if known and known[:2] == (st.st_mtime_ns, st.st_size) and st.st_mtime_ns + RACY_NS < known[3]:
+                existing[path.stem] = dict(known[2])
+                continue
+            read_at = time.time_ns()
+            try:
                 data = read_yaml_file(path, self.rel(path))
             except InputError as err:
                 problems += err.problems
                 continue
             if isinstance(data.get("date"), dt.date):
                 data["date"] = data["date"].isoformat()
-            existing[path.stem] = data
+            self.parsed[str(path)] = (st.st_mtime_ns, st.st_size, data, read_at)
+            existing[path.stem] = dict(data)
         if problems:
             raise InputError(problems)
         return existing
@@ -174,9 +189,10 @@ class Importer:
         self._follow_renames(known, existing, hidden_by_import)
         untracked = {slug: seed_view(data) for slug, data in existing.items()
                      if slug not in known and not data.get("removed")}
-        pairs = merge.match(known, incoming)
+        prints = [merge.fingerprint(f) for f in incoming]
+        pairs = merge.match(known, incoming, keys=prints)
         rest = [i for i in range(len(incoming)) if i not in pairs]
-        for i, slug in merge.match(untracked, [incoming[i] for i in rest]).items():
+        for i, slug in merge.match(untracked, [incoming[i] for i in rest], keys=[prints[i] for i in rest]).items():
             pairs[rest[i]] = slug
         self.report.total = len(incoming)
 
@@ -184,7 +200,7 @@ class Importer:
         taken |= {alias for data in existing.values() for alias in alias_list(data)}
         new_state: dict[str, dict] = {}
         final: dict[str, dict] = {}
-        order = sorted(range(len(incoming)), key=lambda i: (incoming[i]["date"], merge.fingerprint(incoming[i])))
+        order = sorted(range(len(incoming)), key=lambda i: (incoming[i]["date"], prints[i]))
         self._warn_duplicates(profile)
         for i in order:
             theirs = incoming[i]

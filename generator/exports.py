@@ -32,7 +32,8 @@ class Meta:
     def __init__(self, site: Site, config: SiteConfig):
         self.site, self.config = site, config
         self.base_url = config.base_url
-        self.keys = bibtex.keys(site.papers)
+        views.PAPERS.next_build()
+        self.keys = bibtex.keys(site.papers, lambda p: views.PAPERS.get("key", bibtex.base_key, p))
         self._feeds: list[tuple[str, str]] | None = None
 
     def fingerprint(self) -> str:
@@ -53,7 +54,8 @@ class Meta:
         return self.keys[paper.slug]
 
     def bibtex(self, paper: Paper) -> str:
-        return bibtex.entry(paper, self.keys[paper.slug], self.pdf_url(paper) or self.url(paper.url))
+        return views.PAPERS.get("bibtex", bibtex.entry, paper, self.keys[paper.slug],
+                                self.pdf_url(paper) or self.url(paper.url))
 
     def reference(self, paper: Paper) -> str:
         return bibtex.reference(paper)
@@ -147,6 +149,12 @@ def csl_item(paper: Paper, key: str, url: str) -> dict:
     return item
 
 
+def csl_json(paper: Paper, key: str, url: str) -> str:
+    """One CSL-JSON item as it stands in the list of publications.json (indented one level)."""
+    text = json.dumps(csl_item(paper, key, url), ensure_ascii=False, indent=2, sort_keys=True)
+    return "  " + text.replace("\n", "\n  ")
+
+
 def warnings(config: SiteConfig) -> list[str]:
     """What a build should tell the user about its metadata."""
     return [] if config.base_url else [NO_BASE_URL]
@@ -165,8 +173,9 @@ def files(site: Site, config: SiteConfig, html_paths: list[str]) -> dict[str, by
         out[meta.cite_path(paper)] = text.encode("utf-8")
         entries.append(text)
     out[BIB_FILE] = "\n".join(entries).encode("utf-8")
-    items = [csl_item(p, meta.key(p), meta.pdf_url(p) or meta.url(p.url)) for p in site.papers]
-    out[CSL_FILE] = (json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    items = [views.PAPERS.get("csl", csl_json, p, meta.key(p), meta.pdf_url(p) or meta.url(p.url))
+             for p in site.papers]
+    out[CSL_FILE] = (("[\n" + ",\n".join(items) + "\n]" if items else "[]") + "\n").encode("utf-8")
     for title, path, papers in feed_list(site):
         out[path] = feeds.atom(site, meta.base_url, path, title, papers, config.feed_length, config.language)
     if meta.base_url:

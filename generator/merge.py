@@ -88,16 +88,18 @@ def fingerprint(fields: dict) -> str:
     return json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
 
 
-def match(known: dict[str, dict], incoming: list[dict], threshold: float = 0.6) -> dict[int, str]:
+def match(known: dict[str, dict], incoming: list[dict], threshold: float = 0.6,
+          keys: list[str] | None = None) -> dict[int, str]:
     """Pair incoming seed papers (by index) with known slugs; the result never depends on the seed's order.
 
     1. identical seed fields; 2. the same title words and date (the most similar first, so two
     entries sharing a title and date keep their own files); 3. among what is left, the most similar
     pairs at ``threshold`` or more that share a date or a first author (a corrected title, an edited
-    abstract, or both). Ties are broken by the fields themselves, never by position.
+    abstract, or both). Ties are broken by the fields themselves, never by position. ``keys`` are the
+    incoming papers' fingerprints when the caller has them already.
     """
     pairs: dict[int, str] = {}
-    keys = [fingerprint(f) for f in incoming]
+    keys = keys if keys is not None else [fingerprint(f) for f in incoming]
     left = dict(sorted(known.items()))
 
     def pair_best(candidates: list[tuple[float, str, str, int]]) -> None:

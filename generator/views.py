@@ -28,6 +28,33 @@ def remember_last(func):
     return wrapper
 
 
+class PaperMemo:
+    """Per-paper results reused from the build before: in one process (watch, serve) a paper whose file
+    did not change is the very same object, so its BibTeX entry, CSL item or key is not made again."""
+
+    def __init__(self):
+        self.now: dict[tuple[str, int], tuple] = {}
+        self.before: dict[tuple[str, int], tuple] = {}
+
+    def next_build(self) -> None:
+        """Keep only what the last build used (older papers can be freed)."""
+        self.before, self.now = self.now, {}
+
+    def get(self, kind: str, make, paper: Paper, *args):
+        """``make(paper, *args)``, or its value from this build or the one before for this very paper."""
+        k = (kind, id(paper))
+        hit = self.now.get(k) or self.before.get(k)
+        if hit is not None and hit[0] is paper and hit[1] == args:
+            self.now[k] = hit
+            return hit[2]
+        value = make(paper, *args)
+        self.now[k] = (paper, args, value)
+        return value
+
+
+PAPERS = PaperMemo()
+
+
 class Lookup:
     """A name -> URL table that templates call (``coauthor_url(name)``); '' for unknown names.
 
