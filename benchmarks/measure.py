@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import gzip
 import os
+import queue
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +98,60 @@ def run(cmd: list[str], cwd: Path | None = None) -> Run:
     if code != 0:
         raise BenchError(f"{' '.join(cmd)} exited with {code}:\n{text[-3000:]}")
     return Run(seconds=seconds, peak_kib=peak_kib, text=text, cpu=cpu)
+
+
+REBUILT = re.compile(r"pages rebuilt, .* in \d+ ms$")
+
+
+def watch_latency(cmd: list[str], edits, cwd: Path | None = None, timeout: float = 600) -> list[Run]:
+    """Start ``cmd`` (``scholarsite watch``), then make each edit in ``edits`` (callables) and time it until
+    the watcher reports the rebuild, which it prints right after its last write: edit-to-last-write
+    latency through the real watcher (file event, debounce, import, render, search, write)."""
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        for line in proc.stdout:  # type: ignore[union-attr]
+            lines.put(line.rstrip("\n"))
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    seen: list[str] = []
+
+    def wait_for(pattern: re.Pattern) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                line = None
+            if line is None or time.monotonic() > deadline:
+                raise BenchError("the watcher stopped or went silent:\n" + "\n".join(seen[-30:]))
+            seen.append(line)
+            if "build failed" in line:
+                raise BenchError("the watcher reported a failed build:\n" + "\n".join(seen[-30:]))
+            if pattern.search(line):
+                return line
+
+    runs = []
+    try:
+        wait_for(re.compile(r"^watching "))
+        time.sleep(1.0)  # let the first build's own writes settle before the first edit
+        for edit in edits:
+            os.sync()
+            edit()
+            start = time.perf_counter()
+            line = wait_for(REBUILT)
+            runs.append(Run(seconds=time.perf_counter() - start, peak_kib=0, text=line))
+            time.sleep(0.5)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return runs
 
 
 class Trash:

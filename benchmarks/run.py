@@ -34,6 +34,7 @@ class SizeResult:
     full: Series = field(default_factory=Series)
     nochange: Series = field(default_factory=Series)
     onepaper: Series = field(default_factory=Series)
+    watch: Series = field(default_factory=Series)  # one-paper edit to last write, through `scholarsite watch`
     hugo_full: Series = field(default_factory=Series)
     hugo_rebuild: Series = field(default_factory=Series)
     output_bytes: int = 0
@@ -101,6 +102,10 @@ def build_cmd(site: Path) -> list[str]:
     return [sys.executable, "-m", "generator", "build", "--site", str(site)]
 
 
+def watch_cmd(site: Path) -> list[str]:
+    return [sys.executable, "-m", "generator", "watch", "--site", str(site)]
+
+
 def hugo_cmd(hugo: str, folder: Path) -> list[str]:
     return [hugo, "--quiet", "--source", str(folder), "--destination", str(folder / "public")]
 
@@ -160,6 +165,11 @@ def bench_size(papers: int, runs: int, seed: int, hugo: str | None, trash: measu
     for revision in range(1, runs + 1):
         corpus.write_seed(seed_path, corpus.edit_abstract(profile, papers // 2, revision))
         result.onepaper.runs.append(measure.run(build_cmd(site), cwd=ROOT))
+    corpus.write_seed(seed_path, profile)
+    say(f"{papers} papers: {runs} one-paper edits through the watcher (edit to last write)")
+    edits = [lambda r=r: corpus.write_seed(seed_path, corpus.edit_abstract(profile, papers // 2, r))
+             for r in range(1, runs + 1)]
+    result.watch.runs = measure.watch_latency(watch_cmd(site), edits, cwd=ROOT)
     corpus.write_seed(seed_path, profile)
     trash.empty()
     return result

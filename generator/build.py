@@ -75,7 +75,7 @@ def render_page(env: jinja2.Environment, common: dict, page: pages.Page) -> byte
         html = env.get_template(page.template).render(**common, **page.context, page=page, root=page.root)
     except jinja2.TemplateError as err:
         raise InputError(render.template_problem(err, page.template, env)) from None
-    except (TypeError, ValueError, AttributeError, KeyError, LookupError) as err:
+    except (TypeError, ValueError, AttributeError, KeyError, LookupError, ArithmeticError) as err:
         raise InputError(render.template_problem(err, page.template)) from None
     return html.encode("utf-8")
 
@@ -200,6 +200,7 @@ class Builder:
         self.dirty = False
         self.workers = 1
         self.search_cache = search.Cache()
+        self.fps = cache.Fingerprints({})
         self.parsed: dict[str, tuple] = {}  # content files an import read, kept for the next (see Importer)
 
     @property
@@ -236,7 +237,7 @@ class Builder:
         key = template_files(self.site_dir, theme)
         if self.env is None or self.templates is None or key != self.env_key:
             self.env = render.environment(theme, self.site_dir)
-            self.templates = cache.Templates(self.env)
+            self.templates = cache.Templates(self.env, render.template_cache_dir())
             self.env_key = key
         return self.env, self.templates
 
@@ -275,49 +276,21 @@ class Builder:
         plan = pages.plan(site, config)
         check_unique(plan)
         common = pages.common_context(site, config)
-        fps = cache.Fingerprints({**self.known, **self.papers.hits})
-        shared = cache.digest(fps.of({k: v for k, v in common.items() if k != "site"}),
-                              fps.site(site, templates.wide))
-        manifest = output.read_manifest(out)
-        fingerprints: dict[str, str] = {}
-        kept: dict[str, str] = {}
-        todo: list[pages.Page] = []
-        for page in plan:
-            fp = cache.digest(page.path, page.template, templates.digest(page.template), shared, fps.walk(page.context))
-            fingerprints[page.path] = fp
-            if self.is_kept(page.path, fp, manifest, out):
-                kept[page.path] = manifest[page.path]
-            else:
-                todo.append(page)
-        search_fp = cache.digest("search", fps.of(config), fps.site(site, True))
-        search_kept = self.reusable(search_fp, manifest, out)
-        need_search = search_kept is None
-        files, searched = self.render(env, common, todo, site, need_search)
-        if need_search:
-            merge_outputs(files, searched, "search")
-            fingerprints.update({p: search_fp for p in searched})
-        else:
-            kept.update(search_kept)
-            fingerprints.update({p: search_fp for p in search_kept})
-        merge_outputs(files, static, "static")
-        # Exports (BibTeX, CSL-JSON, feeds, sitemap) read every paper, the profile and the page list.
-        html_paths = sorted(p.path for p in plan)
-        exports_fp = cache.digest("exports", fps.of(config), fps.site(site, True),
-                                  fps.of(common["meta"]), cache.digest(*html_paths))
-        exports_kept = self.reusable(exports_fp, manifest, out)
-        if exports_kept is None:
-            made = exports.files(site, config, html_paths)
-            merge_outputs(files, made, "exports")
-            fingerprints.update({p: exports_fp for p in made})
-        else:
-            kept.update(exports_kept)
-            fingerprints.update({p: exports_fp for p in exports_kept})
-        # Everything is known to work: only now is anything written.
-        report = None
-        if importer:
-            importer.write()
-            report = importer.report
-        stats = output.commit(out, files, kept)
+        job = output.Commit(out)  # changed files go to a staging folder as they are made; see finish()
+        try:
+            stats, made, kept, fingerprints, todo, need_search, exports_kept = self.make(
+                job, env, templates, common, plan, site, config, static, importer)
+            # Everything is known to work: only now is anything written where the user sees it.
+            report = None
+            if importer:
+                importer.write()
+                report = importer.report
+            stats = job.finish()
+        except BaseException:
+            job.abort()
+            if importer:
+                importer.discard()
+            raise
         if importer is not None:
             self.newest_ns = 0
             content_key = self.import_inputs(seed_path, content_dir)
@@ -325,15 +298,81 @@ class Builder:
             inputs = self.inputs(config, out, theme, content_key, static)
         self.stats = {}
         before = set(self.outputs)
-        self.remember(files, kept, fingerprints)
+        self.remember(made, kept, fingerprints)
         self.dirty |= (bool(todo) or need_search or exports_kept is None or import_key != self.import_key
                        or before != set(self.outputs))
         self.import_key = import_key
         self.inputs_key, self.inputs_ns, self.page_count = inputs, time.time_ns(), len(plan)
-        self.known = {id(p): (p, fps.memo[id(p)]) for p in site.papers if id(p) in fps.memo}
+        memo = self.fps.memo
+        self.known = {id(p): (p, memo[id(p)]) for p in site.papers if id(p) in memo}
         return BuildResult(site=site, pages=len(plan), stats=stats, seconds=time.perf_counter() - start, out=out,
                            report=report, rendered=len(todo), imported=importer is not None, workers=self.workers,
                            warnings=exports.warnings(config))
+
+    def make(self, job: output.Commit, env: jinja2.Environment, templates: cache.Templates, common: dict,
+             plan: list[pages.Page], site: Site, config: SiteConfig, static: dict[str, bytes],
+             importer: content.Importer | None) -> tuple:
+        """Render what changed, the search data and the exports, into ``job``; what was kept stays. The
+        import's files are staged meanwhile (put in place only once everything worked)."""
+        manifest = job.old
+        fps = self.fps = cache.Fingerprints({**self.known, **self.papers.hits})
+        shared = cache.digest(fps.of({k: v for k, v in common.items() if k != "site"}),
+                              fps.site(site, templates.wide))
+        fingerprints: dict[str, str] = {}
+        kept: dict[str, str] = {}
+        todo: list[pages.Page] = []
+        out = job.out
+        for page in plan:
+            fp = cache.digest(page.path, page.template, templates.digest(page.template), shared, fps.walk(page.context))
+            fingerprints[page.path] = fp
+            if self.is_kept(page.path, fp, manifest, out):
+                kept[page.path] = manifest[page.path]
+            else:
+                todo.append(page)
+        made: dict[str, tuple[str, int]] = {}  # path -> (digest, size) of every file made this time
+
+        def add(group: str, path: str, data: bytes) -> None:
+            if path in made or path in kept:
+                raise InputError(Problem(group, 0, f"two outputs would be written to {path}"))
+            job.add(path, data)
+            made[path] = (job.new[path], len(data))
+
+        search_fp = cache.digest("search", fps.of(config), fps.site(site, True))
+        search_kept = self.reusable(search_fp, manifest, out)
+        need_search = search_kept is None
+        # Exports (BibTeX, CSL-JSON, feeds, sitemap) read every paper, the profile and the page list.
+        html_paths = sorted(p.path for p in plan)
+        exports_fp = cache.digest("exports", fps.of(config), fps.site(site, True),
+                                  fps.of(common["meta"]), cache.digest(*html_paths))
+        exports_kept = self.reusable(exports_fp, manifest, out)
+        made_exports: dict[str, bytes] = {}
+
+        def meanwhile() -> None:  # runs while worker processes render, when there are workers
+            if importer:
+                importer.stage()
+            if exports_kept is None:
+                made_exports.update(exports.files(site, config, html_paths))
+
+        searched = self.render(env, common, todo, site, need_search, lambda path, data: add("pages", path, data),
+                               meanwhile)
+        if need_search:
+            for path, data in searched.items():
+                add("search", path, data)
+            fingerprints.update({p: search_fp for p in searched})
+        else:
+            kept.update(search_kept)
+            fingerprints.update({p: search_fp for p in search_kept})
+        for path, data in static.items():
+            add("static", path, data)
+        if exports_kept is None:
+            for path, data in made_exports.items():
+                add("exports", path, data)
+            fingerprints.update({p: exports_fp for p in made_exports})
+        else:
+            kept.update(exports_kept)
+            fingerprints.update({p: exports_fp for p in exports_kept})
+        job.keep(kept)
+        return job.stats, made, kept, fingerprints, todo, need_search, exports_kept
 
     def inputs(self, config: SiteConfig, out: Path, theme: render.Theme, content_key: str,
                static: dict[str, bytes]) -> str:
@@ -366,22 +405,24 @@ class Builder:
         return (old is not None and old[0] == fp and manifest.get(path) == old[1]
                 and unchanged_file(f"{out}/{path}", old[2]))
 
-    def remember(self, files: dict[str, bytes], kept: dict[str, str], fingerprints: dict[str, str]) -> None:
-        outputs = {p: [fingerprints[p], output.digest(data), len(data)] for p, data in files.items()
-                   if p in fingerprints}
+    def remember(self, made: dict[str, tuple[str, int]], kept: dict[str, str], fingerprints: dict[str, str]) -> None:
+        outputs = {p: [fingerprints[p], digest, size] for p, (digest, size) in made.items() if p in fingerprints}
         outputs.update({p: self.outputs[p] for p in kept if p in self.outputs})
         self.outputs = outputs
 
     def render(self, env: jinja2.Environment, common: dict, todo: list[pages.Page], site: Site,
-               need_search: bool) -> tuple[dict[str, bytes], dict[str, bytes]]:
-        """Render the pages that changed (in worker processes when there are many) and the search data."""
+               need_search: bool, sink, meanwhile) -> dict[str, bytes]:
+        """Render the pages that changed into ``sink(path, data)`` (in worker processes when there are many,
+        while this process runs ``meanwhile`` and writes what they send); returns the search data."""
         global _JOB
         workers = min(2, os.cpu_count() or 1)
         if not (self.parallel and workers > 1 and len(todo) >= PARALLEL_MIN and threading.active_count() == 1
                 and "fork" in multiprocessing.get_all_start_methods()):
             self.workers = 1
-            files = {page.path: render_page(env, common, page) for page in todo}
-            return files, search_files(site, self.search_cache) if need_search else {}
+            meanwhile()
+            for page in todo:
+                sink(page.path, render_page(env, common, page))
+            return search_files(site, self.search_cache) if need_search else {}
         _JOB = (env, common, todo, site)
         self.workers = workers
         try:
@@ -389,13 +430,14 @@ class Builder:
                 searching = pool.submit(_search_job) if need_search else None
                 step = max(100, len(todo) // (4 * workers))
                 chunks = [(i, pool.submit(_render_chunk, i, i + step)) for i in range(0, len(todo), step)]
-                files: dict[str, bytes] = {}
+                meanwhile()
                 for i, future in chunks:
                     result = future.result()
                     if result and result[0] == "error":
                         raise InputError(result[1])
-                    files.update((page.path, data) for page, data in zip(todo[i:i + step], result))
-                return files, searching.result() if searching else {}
+                    for page, data in zip(todo[i:i + step], result):
+                        sink(page.path, data)
+                return searching.result() if searching else {}
         finally:
             _JOB = ()
 

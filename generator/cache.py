@@ -99,13 +99,29 @@ class Fingerprints:
 class Templates:
     """Which template files each template depends on, and whether any template reads ``site`` widely."""
 
-    def __init__(self, env: jinja2.Environment):
+    def __init__(self, env: jinja2.Environment, store: Path | None = None):
         self.env = env
         self.sources: dict[str, str] = {}
         self.refs: dict[str, set[str | None]] = {}
         self.wide = False  # some template reads site.papers (or site in a way we cannot follow)
         self.digests: dict[str, str] = {}
+        # What parsing found in each template source before: digest -> [referenced names, reads site widely].
+        self.store = store / "dependencies.json" if store else None
+        self.known: dict[str, list] = {}
+        if self.store:
+            try:
+                self.known = dict(json.loads(self.store.read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError):
+                self.known = {}
+        self.learned = False
         self.all = digest(*(f"{n}\x01{s}" for n, s in sorted(self._all_sources().items())))
+        if self.learned and self.store:
+            try:
+                tmp = self.store.with_name(f".{self.store.name}.{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(self.known, sort_keys=True), encoding="utf-8")
+                tmp.replace(self.store)
+            except OSError:
+                pass
 
     def _all_sources(self) -> dict[str, str]:
         for name in self.env.list_templates():
@@ -121,13 +137,18 @@ class Templates:
             self.sources[name], self.refs[name] = "", {None}
             return
         self.sources[name] = source
-        try:
-            tree = self.env.parse(source, name)
-        except jinja2.TemplateSyntaxError:
-            self.refs[name], self.wide = {None}, True  # the render reports the error
-            return
-        self.refs[name] = set(meta.find_referenced_templates(tree))
-        self.wide = self.wide or reads_papers(tree)
+        key = digest(name, source)
+        found = self.known.get(key)
+        if not (isinstance(found, list) and len(found) == 2 and isinstance(found[0], list)):
+            try:
+                tree = self.env.parse(source, name)
+            except jinja2.TemplateSyntaxError:
+                self.refs[name], self.wide = {None}, True  # the render reports the error
+                return
+            found = self.known[key] = [sorted(meta.find_referenced_templates(tree), key=str), reads_papers(tree)]
+            self.learned = True
+        self.refs[name] = set(found[0])
+        self.wide = self.wide or bool(found[1])
 
     def digest(self, name: str) -> str:
         """The sources of a template and everything it extends, imports or includes."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,6 +125,9 @@ class Importer:
         self.parsed = parsed if parsed is not None else {}
         self.files: dict[Path, str] = {}
         self.deletions: list[Path] = []
+        self.staged: list[tuple[Path, Path]] | None = None  # (temporary file, its place) once staged
+        self.fresh: list[Path] = []  # paper files staged in new_papers (content/papers/ did not exist)
+        self.new_papers = content_dir / ".papers.new"
         self.report = Report()
 
     def rel(self, path: Path) -> str:
@@ -310,18 +315,57 @@ class Importer:
         if old != text:
             self.files[path] = text
 
+    def stage(self) -> None:
+        """Write every changed file under a temporary name beside its place; nothing the user sees changes.
+
+        When content/papers/ does not exist yet, its files are written to one new folder that ``write``
+        renames into place (one rename instead of one per paper).
+        """
+        if self.staged is not None:
+            return
+        self.staged = []
+        papers_dir = self.dir / "papers"
+        fresh = sorted(p for p in self.files if p.parent == papers_dir) if not papers_dir.exists() else []
+        shutil.rmtree(self.new_papers, ignore_errors=True)  # left by an import killed before its rename
+        try:
+            if fresh:
+                self.new_papers.mkdir(parents=True)
+                for path in fresh:
+                    (self.new_papers / path.name).write_text(self.files[path], encoding="utf-8")
+            for path, text in self.files.items():
+                if fresh and path.parent == papers_dir:
+                    continue
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f".{path.name}.tmp")
+                tmp.write_text(text, encoding="utf-8")
+                self.staged.append((tmp, path))
+        except BaseException:
+            self.discard()
+            raise
+        self.fresh = fresh
+
+    def discard(self) -> None:
+        """Remove whatever ``stage`` wrote (the import is abandoned)."""
+        for tmp, _ in self.staged or []:
+            tmp.unlink(missing_ok=True)
+        shutil.rmtree(self.new_papers, ignore_errors=True)
+        self.staged = None
+
     def write(self) -> list[str]:
-        """Write every changed file (temp file + rename, so a file is never half-written), then prune."""
-        # The state goes last: if the import is killed half-way, the next one still sees the old base.
-        for path, text in sorted(self.files.items(), key=lambda kv: (kv[0].name == STATE_FILE, kv[0])):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_text(text, encoding="utf-8")
+        """Put every changed file in place (each whole, by rename), then prune; the state goes last, so an
+        import killed half-way still finds the old base next time."""
+        self.stage()
+        if self.fresh:
+            os.replace(self.new_papers, self.dir / "papers")
+            self.report.written += [self.rel(p) for p in self.fresh]
+        for tmp, path in sorted(self.staged or [], key=lambda tp: (tp[1].name == STATE_FILE, tp[1])):
             tmp.replace(path)
             self.report.written.append(self.rel(path))
+        self.report.written.sort(key=lambda rel: (rel.endswith(STATE_FILE), rel))
         for path in sorted(self.deletions):
             path.unlink(missing_ok=True)
             self.report.deleted.append(self.rel(path))
+        self.staged = None
         return self.report.written
 
 

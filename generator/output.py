@@ -97,71 +97,107 @@ def recover(out: Path) -> None:
 
 
 def commit(out: Path, files: dict[str, bytes], kept: dict[str, str] | None = None) -> WriteStats:
-    """Make ``out`` hold exactly ``files``, rewriting only what changed.
-
-    ``kept`` names files (path -> digest) the caller knows ``out`` already holds unchanged: they stay.
-
-    Changed files are first written to a staging folder beside ``out``; only when all of them are
-    written (so a full disk or any error leaves ``out`` untouched) does a journal record the plan and
-    the files move into place by rename. A build killed during that short step is rolled forward by
-    the next one. The first build (``out`` absent or empty) stages the whole tree and renames the
-    staging folder itself into place: one rename, no folder made twice.
-    """
-    recover(out)
-    paths = {safe_relpath(p): data for p, data in files.items()}
-    old = read_manifest(out)
-    new = {p: digest(data) for p, data in paths.items()}
-    stats = WriteStats()
-    for rel, known in (kept or {}).items():
-        if old.get(rel) != known:
-            raise ValueError(f"{rel!r} is kept, but the manifest does not list it with that digest")
-        if rel not in new:
-            new[rel] = known
-            stats.unchanged += 1
-    changed = []
-    for rel in sorted(paths):
-        if rel in old and old[rel] == new[rel] and _has_size(out / rel, len(paths[rel])):
-            stats.unchanged += 1
-        else:
-            changed.append(rel)
-    remove = []
-    for rel in sorted(set(old) - set(new)):
-        try:
-            remove.append(safe_relpath(rel))
-        except ValueError:
-            continue
-    if not changed and not remove and new == old and (out / MANIFEST).is_file():
-        return stats  # the manifest already says exactly this
-    manifest = json.dumps({"files": new}, indent=0, sort_keys=True) + "\n"
-    staging, journal = staging_paths(out)
-    whole = not old and _is_empty(out)
+    """Make ``out`` hold exactly ``files``, rewriting only what changed (see Commit)."""
+    job = Commit(out)
     try:
-        staging.mkdir(parents=True, exist_ok=True)
-        if whole:
-            made: set[str] = set()
-            for rel in changed:
-                _make_parent(staging, rel, made)
-                (staging / rel).write_bytes(paths[rel])
-            (staging / MANIFEST).write_bytes(manifest.encode("utf-8"))
-            journal.write_text(json.dumps({"whole": True}), encoding="utf-8")
-        else:
-            for number, rel in enumerate(changed):
-                (staging / str(number)).write_bytes(paths[rel])
-            journal.write_text(json.dumps({"write": changed, "remove": remove, "manifest": manifest}),
-                               encoding="utf-8")
+        for rel in sorted(files):
+            job.add(rel, files[rel])
+        job.keep(kept or {})
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        journal.unlink(missing_ok=True)
+        job.abort()
         raise
-    if whole:
-        _move_whole(out, staging)
-    else:
-        stats.removed = _apply(out, staging, changed, remove, manifest.encode("utf-8"))
-    stats.written = len(changed)
-    journal.unlink()
-    if staging.exists():
-        shutil.rmtree(staging, ignore_errors=True)
-    return stats
+    return job.finish()
+
+
+class Commit:
+    """Make ``out`` hold exactly the files added (and those kept), rewriting only what changed.
+
+    Changed files are written to a staging folder beside ``out`` as they are added (so a build can
+    write while it still renders); only in ``finish``, when all are written (a full disk or any error
+    leaves ``out`` untouched; call ``abort``), does a journal record the plan and the files move into
+    place by rename. A build killed during that short step is rolled forward by the next one. The
+    first build (``out`` absent or empty) stages the whole tree and renames the staging folder itself
+    into place: one rename, no folder made twice.
+    """
+
+    def __init__(self, out: Path):
+        recover(out)
+        self.out = out
+        self.old = read_manifest(out)
+        self.new: dict[str, str] = {}
+        self.stats = WriteStats()
+        self.changed: list[str] = []
+        self.staging, self.journal = staging_paths(out)
+        self.whole = not self.old and _is_empty(out)
+        self.made: set[str] = set()
+        self.started = False
+
+    def add(self, rel: str, data: bytes) -> None:
+        """One file of the new output; written to staging unless ``out`` already holds these bytes."""
+        rel = safe_relpath(rel)
+        if rel in self.new:
+            raise ValueError(f"{rel!r} is added twice")
+        self.new[rel] = known = digest(data)
+        if self.old.get(rel) == known and _has_size(self.out / rel, len(data)):
+            self.stats.unchanged += 1
+            return
+        if not self.started:
+            self.staging.mkdir(parents=True, exist_ok=True)
+            self.started = True
+        if self.whole:
+            _make_parent(self.staging, rel, self.made)
+            (self.staging / rel).write_bytes(data)
+        else:
+            (self.staging / str(len(self.changed))).write_bytes(data)
+        self.changed.append(rel)
+
+    def keep(self, kept: dict[str, str]) -> None:
+        """Files (path -> digest) the caller knows ``out`` already holds unchanged: they stay."""
+        for rel, known in kept.items():
+            if self.old.get(rel) != known:
+                raise ValueError(f"{rel!r} is kept, but the manifest does not list it with that digest")
+            if rel not in self.new:
+                self.new[rel] = known
+                self.stats.unchanged += 1
+
+    def abort(self) -> None:
+        """Forget everything staged; ``out`` is untouched."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.journal.unlink(missing_ok=True)
+
+    def finish(self) -> WriteStats:
+        """Move the staged files into place, remove the files no longer made, write the manifest."""
+        out, stats = self.out, self.stats
+        remove = []
+        for rel in sorted(set(self.old) - set(self.new)):
+            try:
+                remove.append(safe_relpath(rel))
+            except ValueError:
+                continue
+        if not self.changed and not remove and self.new == self.old and (out / MANIFEST).is_file():
+            self.abort()
+            return stats  # the manifest already says exactly this
+        manifest = json.dumps({"files": self.new}, indent=0, sort_keys=True) + "\n"
+        try:
+            self.staging.mkdir(parents=True, exist_ok=True)
+            if self.whole:
+                (self.staging / MANIFEST).write_bytes(manifest.encode("utf-8"))
+                self.journal.write_text(json.dumps({"whole": True}), encoding="utf-8")
+            else:
+                self.journal.write_text(json.dumps({"write": self.changed, "remove": remove, "manifest": manifest}),
+                                        encoding="utf-8")
+        except BaseException:
+            self.abort()
+            raise
+        if self.whole:
+            _move_whole(out, self.staging)
+        else:
+            stats.removed = _apply(out, self.staging, self.changed, remove, manifest.encode("utf-8"))
+        stats.written = len(self.changed)
+        self.journal.unlink()
+        if self.staging.exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
+        return stats
 
 
 def _has_size(path: Path, size: int) -> bool:

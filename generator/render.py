@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import markup, yamlio
+from .cache import code_version
 from .search import script_json
 from .errors import InputError, Problem
 from .model import category_name
@@ -72,6 +74,40 @@ def long_date(value: dt.date) -> str:
     return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
 
 
+class SafeBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled-template cache, where a cache that cannot be read or written only costs time."""
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def template_cache_dir() -> Path | None:
+    """Where compiled templates and their dependencies are kept, per user like Python's __pycache__ (a
+    template is compiled again when its source changes; one folder per scholarsite code version, as the
+    compiler's options are code); None when there is no writable place."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "scholarsite" / f"templates-{code_version()[:16]}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK) else None
+
+
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    folder = template_cache_dir()
+    return SafeBytecodeCache(str(folder)) if folder else None
+
+
 def environment(theme: Theme, site_dir: Path) -> jinja2.Environment:
     """Templates from the site's own ``templates/`` first, then the theme chain."""
     search = [site_dir / "templates"] if (site_dir / "templates").is_dir() else []
@@ -84,6 +120,7 @@ def environment(theme: Theme, site_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=bytecode_cache(),
     )
     env.filters["markdown"] = lambda text: Markup(markup.render(text))
     env.filters["plain"] = markup.plain

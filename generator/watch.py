@@ -191,6 +191,8 @@ class Watcher:
         if top == "seeds":
             return rel if name.endswith(".txt") or rel == "seeds" else None
         if top == "content":
+            if any(part.startswith(".") for part in rel.split("/")[1:-1]):
+                return None  # the import's own staging folder (content/.papers.new/)
             return rel if name.endswith(".yaml") or rel in ("content", "content/papers") else None
         if top in ("templates", "themes"):
             return rel
