@@ -219,6 +219,7 @@ class Builder:
         parts: list[str | bytes] = [str(seed_path), seed_path.read_bytes() if seed_path else b"-"]
         state = content_dir / content.STATE_FILE
         parts.append(state.read_bytes() if state.is_file() else b"-")
+        listing = []
         for folder in (content_dir, content_dir / "papers"):
             try:
                 entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -227,10 +228,10 @@ class Builder:
             for entry in entries:
                 if entry.name.endswith(".yaml"):
                     st = entry.stat()
-                    parts.append(f"{folder.name}/{entry.name}:{st.st_mtime_ns}:{st.st_size}")
+                    listing.append(f"{folder.name}/{entry.name}:{st.st_mtime_ns}:{st.st_size}")
                     self.stats[entry.path] = st  # the load that follows need not ask again
                     self.newest_ns = max(self.newest_ns, st.st_mtime_ns)
-        return cache.digest(*parts)
+        return cache.digest(*parts, "\n".join(listing))
 
     def environment(self, theme: render.Theme) -> tuple[jinja2.Environment, cache.Templates]:
         """The Jinja environment, reused (templates stay compiled) while no template file changes."""

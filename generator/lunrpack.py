@@ -10,6 +10,7 @@ papers change only their terms' postings are written again.
 from __future__ import annotations
 
 from bisect import bisect_left
+from functools import lru_cache
 from operator import sub
 
 from . import lunrcompat
@@ -29,15 +30,19 @@ def varint(value: int) -> str:
     return "".join(reversed(digits))
 
 
-TABLE = [varint(v) for v in range(TABLE_SIZE)]
+@lru_cache(maxsize=1)
+def table() -> list[str]:
+    """The small numbers' encodings, made when search data is first built (not when a build starts)."""
+    return [varint(v) for v in range(TABLE_SIZE)]
 
 
 def encode(numbers: list[int]) -> str:
     """Numbers (>= 0) as one string."""
+    known = table()
     try:
-        return "".join(map(TABLE.__getitem__, numbers))
+        return "".join(map(known.__getitem__, numbers))
     except IndexError:
-        return "".join(TABLE[v] if v < TABLE_SIZE else varint(v) for v in numbers)
+        return "".join(known[v] if v < TABLE_SIZE else varint(v) for v in numbers)
 
 
 def posting_string(keys: list[int], tfs: list[int]) -> str:
