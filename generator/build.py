@@ -16,7 +16,7 @@ import jinja2
 from . import cache, content, exports, output, pages, render, search, seed
 from .config import SiteConfig, load_config
 from .errors import InputError, Problem
-from .load import load_site
+from .load import Parsed, load_site
 from .model import Profile, Site
 
 
@@ -252,6 +252,7 @@ class Builder:
         theme = render.find_theme(site_dir, config.theme)  # a missing theme fails before anything is read
         content_dir = site_dir / "content"
         self.stats, self.newest_ns = {}, 0
+        started_ns = time.time_ns()  # inputs changed after this may be missed by the stats: see the fast path
         seed_path = find_seed(site_dir, config) if self.do_import else None
         content_key = self.import_inputs(seed_path, content_dir)
         import_key = content_key if self.do_import else self.import_key
@@ -265,7 +266,8 @@ class Builder:
         if seed_path is not None and import_key != self.import_key:
             importer = content.Importer(content_dir, site_dir, self.parsed)
             importer.plan(read_seed(seed_path, site_dir))
-        planned = importer.files if importer else {}
+        planned = Parsed(importer.files, {p: d for p, d in importer.data.items() if p.parent.name == "papers"}
+                         ) if importer else {}
         if not (content_dir / "profile.yaml").exists() and content_dir / "profile.yaml" not in planned:
             raise InputError(Problem("content/profile.yaml", 0, "no content yet: put a seed in seeds/ "
                                                                  "(or write content/profile.yaml by hand)"))
@@ -277,16 +279,18 @@ class Builder:
         plan = pages.plan(site, config)
         check_unique(plan)
         common = pages.common_context(site, config)
-        job = output.Commit(out)  # changed files go to a staging folder as they are made; see finish()
+        job = output.Commit(out)  # changed files go to a staging folder as they are made
         try:
             stats, made, kept, fingerprints, todo, need_search, exports_kept = self.make(
                 job, env, templates, common, plan, site, config, static, importer)
-            # Everything is known to work: only now is anything written where the user sees it.
+            # Everything is known to work: only now is anything written where the user sees it. The
+            # output's journal comes first (a full disk fails there, before content/ changes).
             report = None
+            job.prepare()
             if importer:
                 importer.write()
                 report = importer.report
-            stats = job.finish()
+            stats = job.apply()
         except BaseException:
             job.abort()
             if importer:
@@ -303,7 +307,9 @@ class Builder:
         self.dirty |= (bool(todo) or need_search or exports_kept is None or import_key != self.import_key
                        or before != set(self.outputs))
         self.import_key = import_key
-        self.inputs_key, self.inputs_ns, self.page_count = inputs, time.time_ns(), len(plan)
+        # A file saved during this build (even one the key above already saw) has a newer time than
+        # started_ns, so the next build cannot take the fast path until it has looked again.
+        self.inputs_key, self.inputs_ns, self.page_count = inputs, started_ns, len(plan)
         memo = self.fps.memo
         self.known = {id(p): (p, memo[id(p)]) for p in site.papers if id(p) in memo}
         return BuildResult(site=site, pages=len(plan), stats=stats, seconds=time.perf_counter() - start, out=out,

@@ -120,6 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except OSError as err:  # the system refused (a full disk, a read-only folder): not a bug
+        where = f" ({err.filename})" if err.filename else ""
+        print(f"scholarsite: {err.strerror or err}{where}; the build stopped before changing content/ and "
+              "output/ (a build stopped while moving files is finished by the next one)", file=sys.stderr)
+        return 1
     except Exception:  # an internal error: report it as a bug, with the traceback
         traceback.print_exc()
         print("error: internal error in scholarsite (the traceback above is a bug; please report it)", file=sys.stderr)

@@ -124,6 +124,7 @@ class Importer:
         # Paper files parsed by an earlier import in this process: path -> (mtime_ns, size, data, read at).
         self.parsed = parsed if parsed is not None else {}
         self.files: dict[Path, str] = {}
+        self.data: dict[Path, dict] = {}  # what each planned paper or profile file's YAML was made from
         self.deletions: list[Path] = []
         self.staged: list[tuple[Path, Path]] | None = None  # (temporary file, its place) once staged
         self.fresh: list[Path] = []  # paper files staged in new_papers (content/papers/ did not exist)
@@ -307,6 +308,7 @@ class Importer:
         """Plan writing ``data`` when it differs from what the file holds (so its comments survive otherwise)."""
         if before is None or data != before:
             self.files[path] = yamlio.dump(data)
+            self.data[path] = data
 
     def _stage_state(self, state: dict) -> None:
         path = self.dir / STATE_FILE
@@ -337,8 +339,8 @@ class Importer:
                     continue
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_name(f".{path.name}.tmp")
+                self.staged.append((tmp, path))  # before writing: a failed write is removed too
                 tmp.write_text(text, encoding="utf-8")
-                self.staged.append((tmp, path))
         except BaseException:
             self.discard()
             raise

@@ -67,6 +67,8 @@ class Fields:
 
 def read(path: Path, rel: str, problems: list[Problem], overlay: dict[Path, str] | None = None
          ) -> tuple[dict, dict[str, int]] | None:
+    if isinstance(overlay, Parsed) and path in overlay.data:
+        return dict(overlay.data[path]), {}
     try:
         text = overlay[path] if overlay and path in overlay else path.read_text(encoding="utf-8")
         data, lines = yamlio.load(text, rel)
@@ -122,6 +124,15 @@ def load_paper(path: Path, rel: str, problems: list[Problem], overlay: dict[Path
         aliases=tuple(sorted(set(values["aliases"] or ()))))
 
 
+class Parsed(dict):
+    """An overlay of planned files (path -> YAML text) that also holds the data each text was made from
+    (path -> dict), so the load need not parse what the import has just written."""
+
+    def __init__(self, texts: dict[Path, str], data: dict[Path, dict]):
+        super().__init__(texts)
+        self.data = data
+
+
 def load_site(content_dir: Path, site_dir: Path, overlay: dict[Path, str] | None = None, cache=None) -> Site:
     """Every content file into a Site; InputError lists every problem found.
 
@@ -168,6 +179,12 @@ def load_site(content_dir: Path, site_dir: Path, overlay: dict[Path, str] | None
                 paper = load_paper(path, rel(path), problems, cache.read(path), alias_lines)
                 if len(problems) == before:
                     cache.put(path, paper)
+        elif isinstance(overlay, Parsed) and path in overlay.data:
+            found_here: list[Problem] = []
+            lines_here: dict[str, tuple[str, int]] = {}
+            paper = load_paper(path, rel(path), found_here, overlay, lines_here)
+            if found_here or lines_here:  # parse the text after all: problems and aliases need line numbers
+                paper = load_paper(path, rel(path), problems, dict(overlay), alias_lines)
         else:
             paper = load_paper(path, rel(path), problems, overlay, alias_lines)
         if paper:

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from .errors import InputError, Problem
 
 MANIFEST = ".scholarsite-manifest.json"
+JOURNAL_VERSION = 2  # flat numbered staging files, or a whole staged tree
 
 
 @dataclass
@@ -85,12 +86,17 @@ def recover(out: Path) -> None:
     if journal.exists():
         try:
             plan = json.loads(journal.read_text(encoding="utf-8"))
+            if plan.get("version") != JOURNAL_VERSION:
+                raise ValueError("a journal of another version")
             if plan.get("whole"):
                 _move_whole(out, staging)
             else:
                 _apply(out, staging, plan["write"], plan["remove"], plan["manifest"].encode("utf-8"))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass  # an unreadable journal: the build that follows rewrites whatever differs
+            # An unreadable journal: which files moved is unknown, so the manifest is emptied and the
+            # build that follows writes every file again.
+            if out.is_dir():
+                write_file(out / MANIFEST, json.dumps({"files": {}}).encode("utf-8"))
         journal.unlink(missing_ok=True)
     if staging.exists():
         shutil.rmtree(staging, ignore_errors=True)
@@ -130,6 +136,7 @@ class Commit:
         self.staging, self.journal = staging_paths(out)
         self.whole = not self.old and _is_empty(out)
         self.made: set[str] = set()
+        self.plan: tuple[list[str], str] | None = None
         self.started = False
 
     def add(self, rel: str, data: bytes) -> None:
@@ -165,9 +172,10 @@ class Commit:
         shutil.rmtree(self.staging, ignore_errors=True)
         self.journal.unlink(missing_ok=True)
 
-    def finish(self) -> WriteStats:
-        """Move the staged files into place, remove the files no longer made, write the manifest."""
-        out, stats = self.out, self.stats
+    def prepare(self) -> bool:
+        """Write the manifest's plan to the journal: from here on the commit is finished even if killed.
+        False when there is nothing to do."""
+        out = self.out
         remove = []
         for rel in sorted(set(self.old) - set(self.new)):
             try:
@@ -176,28 +184,42 @@ class Commit:
                 continue
         if not self.changed and not remove and self.new == self.old and (out / MANIFEST).is_file():
             self.abort()
-            return stats  # the manifest already says exactly this
+            self.plan = None
+            return False  # the manifest already says exactly this
         manifest = json.dumps({"files": self.new}, indent=0, sort_keys=True) + "\n"
         try:
             self.staging.mkdir(parents=True, exist_ok=True)
             if self.whole:
                 (self.staging / MANIFEST).write_bytes(manifest.encode("utf-8"))
-                self.journal.write_text(json.dumps({"whole": True}), encoding="utf-8")
+                plan: dict = {"version": JOURNAL_VERSION, "whole": True}
             else:
-                self.journal.write_text(json.dumps({"write": self.changed, "remove": remove, "manifest": manifest}),
-                                        encoding="utf-8")
+                plan = {"version": JOURNAL_VERSION, "write": self.changed, "remove": remove, "manifest": manifest}
+            self.journal.write_text(json.dumps(plan), encoding="utf-8")
         except BaseException:
             self.abort()
             raise
-        if self.whole:
-            _move_whole(out, self.staging)
-        else:
-            stats.removed = _apply(out, self.staging, self.changed, remove, manifest.encode("utf-8"))
-        stats.written = len(self.changed)
-        self.journal.unlink()
+        self.plan = (remove, manifest)
+        return True
+
+    def apply(self) -> WriteStats:
+        """After ``prepare``: move the staged files into place (finished by ``recover`` if killed)."""
+        out, stats = self.out, self.stats
+        if self.plan is not None:
+            remove, manifest = self.plan
+            if self.whole:
+                _move_whole(out, self.staging)
+            else:
+                stats.removed = _apply(out, self.staging, self.changed, remove, manifest.encode("utf-8"))
+            stats.written = len(self.changed)
+            self.journal.unlink()
         if self.staging.exists():
             shutil.rmtree(self.staging, ignore_errors=True)
         return stats
+
+    def finish(self) -> WriteStats:
+        """``prepare`` then ``apply``."""
+        self.prepare()
+        return self.apply()
 
 
 def _has_size(path: Path, size: int) -> bool:
@@ -228,12 +250,26 @@ def _make_parent(root: Path, rel: str, made: set[str]) -> None:
 
 
 def _move_whole(out: Path, staging: Path) -> None:
-    """Put a fully staged first build in place: the staging folder becomes ``out``."""
-    if staging.is_dir() and _is_empty(out):
-        if out.is_dir():
-            out.rmdir()
+    """Put a fully staged first build in place: the staging folder becomes ``out`` when ``out`` does not
+    exist; otherwise its entries move into ``out`` (which keeps its own mode and identity)."""
+    if not staging.is_dir():
+        return
+    if not out.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging, out)
+        return
+    _merge_tree(staging, out)
+
+
+def _merge_tree(source: Path, target: Path) -> None:
+    """Move every entry of ``source`` into ``target``: whole folders by one rename where ``target`` has
+    none of that name, else entry by entry."""
+    for entry in sorted(os.scandir(source), key=lambda e: e.name):
+        place = target / entry.name
+        if entry.is_dir(follow_symlinks=False) and place.is_dir() and not place.is_symlink():
+            _merge_tree(Path(entry.path), place)
+        else:
+            os.replace(entry.path, place)
 
 
 def _apply(out: Path, staging: Path, changed: list[str], remove: list[str], manifest: bytes) -> int:

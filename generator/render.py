@@ -80,7 +80,7 @@ class SafeBytecodeCache(jinja2.FileSystemBytecodeCache):
     def load_bytecode(self, bucket) -> None:
         try:
             super().load_bytecode(bucket)
-        except (OSError, ValueError, EOFError):
+        except Exception:  # a damaged or foreign cache file: compile the template again
             bucket.reset()
 
     def dump_bytecode(self, bucket) -> None:

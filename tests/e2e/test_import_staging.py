@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from generator.build import build
@@ -36,3 +38,25 @@ def test_a_build_failing_in_a_template_leaves_content_as_it_was(site_factory, fi
     build(site)
     assert len(list((site / "content" / "papers").glob("*.yaml"))) == 50
     assert not [p for p in files_under(site / "content") if p.startswith(".papers") or p.endswith(".tmp")]
+
+
+def test_a_full_disk_while_staging_the_import_leaves_no_temporary_file(site_factory, monkeypatch):
+    site = site_factory(REAL_SEED.read_bytes(), "title: T\n", REAL_SEED.name)
+    build(site)
+    seed = next((site / "seeds").glob("*.txt"))
+    seed.write_text(seed.read_text(encoding="utf-8").replace("\nSegment Anything\n", "\nSegment All\n"),
+                    encoding="utf-8")
+    before = sorted(files_under(site / "content"))
+    real = Path.write_text
+
+    def disk_full(self, *args, **kwargs):
+        if self.name.endswith(".tmp") and "import-state" in self.name:
+            real(self, "partial", encoding="utf-8")
+            raise OSError(28, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    with pytest.raises(OSError):
+        build(site)
+    monkeypatch.undo()
+    assert sorted(files_under(site / "content")) == before

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,26 @@ def test_a_rebuild_with_nothing_changed_loads_nothing_yet_notices_every_kind_of_
     assert "Segment Everything" in (site / "output" / "papers" / "segment-anything" / "index.html").read_text(
         encoding="utf-8")
     assert_same_as_fresh(site, tmp_path)
+
+
+def test_a_content_file_saved_while_an_import_builds_is_not_skipped_later(site, monkeypatch):
+    build(site)
+    age(site)
+    papers = sorted((site / "content" / "papers").glob("*.yaml"))
+    first, last = papers[0], papers[-1]
+    os.utime(first)  # the next build runs the import (a content file's date changed)
+    real = Builder.make
+
+    def save_meanwhile(self, *args, **kwargs):  # the user saves another file while pages render
+        with open(last, "a", encoding="utf-8") as f:
+            f.write("venue: SAVED DURING THE BUILD\n")
+        then = os.path.getmtime(last) - 3  # ...and the build runs on for a while (a large site)
+        monkeypatch.setattr(time, "time_ns", lambda: int((then + 6) * 1e9))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Builder, "make", save_meanwhile)
+    build(site)
+    monkeypatch.undo()
+    build(site)
+    page = site / "output" / "papers" / last.stem / "index.html"
+    assert "SAVED DURING THE BUILD" in page.read_text(encoding="utf-8")

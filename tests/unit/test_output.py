@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -114,3 +115,40 @@ def test_a_first_build_killed_before_its_rename_is_finished_by_the_next(tmp_path
     assert {k: v for k, v in snapshot(out).items() if k != output.MANIFEST} == files
     assert leftovers(tmp_path) == []
     assert output.commit(out, files).written == 0
+
+
+def test_a_first_build_into_an_existing_empty_folder_keeps_that_folder(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o2770)
+    inode = out.stat().st_ino
+    output.commit(out, {"index.html": b"home", "papers/a/index.html": b"a"})
+    assert out.stat().st_ino == inode and out.stat().st_mode & 0o7777 == 0o2770
+    assert (out / "papers" / "a" / "index.html").read_bytes() == b"a"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_file_appearing_in_the_output_during_a_first_build_does_not_lose_the_build(tmp_path):
+    out = tmp_path / "out"
+    job = output.Commit(out)
+    job.add("index.html", b"home")
+    job.add("papers/a/index.html", b"a")
+    out.mkdir()
+    (out / ".DS_Store").write_bytes(b"x")  # a file browser looked in while pages were rendered
+    stats = job.finish()
+    assert stats.written == 2
+    assert (out / "index.html").read_bytes() == b"home" and (out / "papers" / "a" / "index.html").read_bytes() == b"a"
+    assert output.commit(out, {"index.html": b"home", "papers/a/index.html": b"a"}).written == 0
+
+
+def test_a_journal_of_another_version_makes_the_next_build_write_everything(tmp_path):
+    out = tmp_path / "out"
+    output.commit(out, {"a.html": b"old!"})
+    staging, journal = output.staging_paths(out)
+    staging.mkdir()
+    (staging / "a.html").write_bytes(b"new!")  # how an older scholarsite staged files
+    manifest = json.dumps({"files": {"a.html": output.digest(b"new!")}})
+    journal.write_text(json.dumps({"write": ["a.html"], "remove": [], "manifest": manifest}), encoding="utf-8")
+    stats = output.commit(out, {"a.html": b"new!"})
+    assert stats.written == 1 and (out / "a.html").read_bytes() == b"new!"
+    assert leftovers(tmp_path) == []
