@@ -201,7 +201,8 @@ class Builder:
         self.workers = 1
         self.search_cache = search.Cache()
         self.fps = cache.Fingerprints({})
-        self.parsed: dict[str, tuple] = {}  # content files an import read, kept for the next (see Importer)
+        self._parsed: dict[str, tuple] | None = None  # content files imports read (see Importer, parsed)
+        self.parsed_changed = False
 
     @property
     def papers(self) -> cache.PaperCache:
@@ -213,6 +214,20 @@ class Builder:
             except (TypeError, ValueError, AttributeError):
                 self._papers = cache.PaperCache()
         return self._papers
+
+    @property
+    def parsed(self) -> dict[str, tuple]:
+        """Content files as an import read them: path -> (mtime_ns, size, data, read at); kept in
+        .scholarsite-cache/content.json between processes (only data JSON keeps exactly)."""
+        if self._parsed is None:
+            data = cache.load(self.site_dir, cache.CONTENT_FILE) if self.persistent else {}
+            files = data.get("files")
+            self._parsed = {}
+            if isinstance(files, dict):
+                for path, entry in files.items():
+                    if isinstance(entry, list) and len(entry) == 4 and isinstance(entry[2], dict):
+                        self._parsed[path] = (entry[0], entry[1], entry[2], entry[3])
+        return self._parsed
 
     def import_inputs(self, seed_path: Path | None, content_dir: Path) -> str:
         """A digest of what an import reads: the seed, the import state and the content files' stats."""
@@ -265,6 +280,7 @@ class Builder:
         importer = None
         if seed_path is not None and import_key != self.import_key:
             importer = content.Importer(content_dir, site_dir, self.parsed)
+            self.parsed_changed = True
             importer.plan(read_seed(seed_path, site_dir))
         planned = Parsed(importer.files, {p: d for p, d in importer.data.items() if p.parent.name == "papers"}
                          ) if importer else {}
@@ -456,6 +472,12 @@ class Builder:
             self._papers.forget_missing({str(p) for p in (self.site_dir / "content" / "papers").glob("*.yaml")})
             cache.save(self.site_dir, {"papers": self._papers.to_json()}, cache.PAPERS_FILE)
             self._papers.changed = False
+        if self._parsed is not None and self.parsed_changed:
+            present = {str(p) for p in (self.site_dir / "content" / "papers").glob("*.yaml")}
+            files = {path: list(entry) for path, entry in sorted(self._parsed.items())
+                     if path in present and cache.plain_json(entry[2])}
+            cache.save(self.site_dir, {"files": files}, cache.CONTENT_FILE)
+            self.parsed_changed = False
         if self.dirty or self.inputs_ns != self.saved_ns:
             cache.save(self.site_dir, {"import": self.import_key, "outputs": self.outputs, "inputs": self.inputs_key,
                                        "inputs_ns": self.inputs_ns, "pages": self.page_count})

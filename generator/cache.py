@@ -8,6 +8,7 @@ import functools
 import hashlib
 import importlib.util
 import json
+import math
 import os
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ from .model import Paper, Site
 CACHE_DIR = ".scholarsite-cache"
 CACHE_FILE = "build.json"  # what each output was made from, and the inputs of the last build
 PAPERS_FILE = "papers.json"  # parsed paper files (read only when a build has to load the content)
+CONTENT_FILE = "content.json"  # content files as the import read them (read only when a build imports)
 RACY_NS = 2_000_000_000  # a file changed this close to a build may change again within one mtime tick
 PAPER_FIELDS = [f.name for f in dataclasses.fields(Paper)]
 SITE_FIELDS = {f.name for f in dataclasses.fields(Site)} - {"papers"}  # what templates may read cheaply
@@ -261,6 +263,19 @@ class PaperCache:
             except KeyError:
                 continue
         return out
+
+
+def plain_json(value) -> bool:
+    """Whether JSON gives ``value`` back exactly (no dates, tuples, non-text keys or non-finite numbers)."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(plain_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and plain_json(v) for k, v in value.items())
+    return False
 
 
 def load(site_dir: Path, name: str = CACHE_FILE) -> dict:

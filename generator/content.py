@@ -115,6 +115,15 @@ def seed_view(data: dict) -> dict:
     return view
 
 
+def state_text(state: dict) -> str:
+    """The import state as JSON, one line per paper (readable diffs, and fast to write at 10,000 papers)."""
+    def one(value) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    papers = ",\n".join(f"{one(slug)}: {one(base)}" for slug, base in sorted(state["papers"].items()))
+    rest = "".join(f",\n{one(key)}: {one(state[key])}" for key in sorted(state) if key != "papers")
+    return f'{{"papers": {{\n{papers}\n}}{rest}}}\n'
+
+
 class Importer:
     """Plans an import in memory; ``write`` applies it. Nothing is written when planning fails."""
 
@@ -312,7 +321,7 @@ class Importer:
 
     def _stage_state(self, state: dict) -> None:
         path = self.dir / STATE_FILE
-        text = json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        text = state_text(state)
         old = path.read_text(encoding="utf-8") if path.exists() else None
         if old != text:
             self.files[path] = text

@@ -150,9 +150,9 @@ def csl_item(paper: Paper, key: str, url: str) -> dict:
 
 
 def csl_json(paper: Paper, key: str, url: str) -> str:
-    """One CSL-JSON item as it stands in the list of publications.json (indented one level)."""
-    text = json.dumps(csl_item(paper, key, url), ensure_ascii=False, indent=2, sort_keys=True)
-    return "  " + text.replace("\n", "\n  ")
+    """One CSL-JSON item as a line of publications.json (one paper per line: readable diffs, and JSON's
+    fast encoder)."""
+    return json.dumps(csl_item(paper, key, url), ensure_ascii=False, sort_keys=True)
 
 
 def warnings(config: SiteConfig) -> list[str]:

@@ -127,7 +127,22 @@ def title_terms(title: str) -> set[str]:
     return {w for w in WORD_RE.findall(title.casefold()) if len(w) >= 3 and w not in STOPWORDS}
 
 
+_RELATED_LAST: list = []  # [what related() read last time, its answer as indexes]
+
+
 def related(papers: tuple[Paper, ...], owner: str, limit: int = RELATED_LIMIT) -> dict[str, tuple[Paper, ...]]:
+    """Per paper slug, its related papers (see related_indexes); the last answer is reused while the
+    slugs, titles, authors and dates it reads are the same (an abstract edit does not change it)."""
+    key = (owner, limit, tuple((p.slug, p.title, p.authors, p.date) for p in papers))
+    if _RELATED_LAST and _RELATED_LAST[0] == key:
+        found = _RELATED_LAST[1]
+    else:
+        found = related_indexes(papers, owner, limit)
+        _RELATED_LAST[:] = [key, found]
+    return {paper.slug: tuple(papers[j] for j in found[i]) for i, paper in enumerate(papers)}
+
+
+def related_indexes(papers: tuple[Paper, ...], owner: str, limit: int = RELATED_LIMIT) -> list[tuple[int, ...]]:
     """Per paper slug, up to ``limit`` papers sharing coauthors (weight 2 each) or rare title words (1 each).
 
     Inverted indexes keep the cost bounded: postings longer than MAX_POSTING are ignored and each paper
@@ -151,7 +166,7 @@ def related(papers: tuple[Paper, ...], owner: str, limit: int = RELATED_LIMIT) -
             by_term.setdefault(term, []).append(i)
     days = [p.date.toordinal() for p in papers]
     rarity = {t: len(posting) for t, posting in by_term.items()}
-    out: dict[str, tuple[Paper, ...]] = {}
+    out: list[tuple[int, ...]] = []
     for i, paper in enumerate(papers):
         scores: Counter = Counter()
         for key in authors_of[i][:AUTHORS_PER_PAPER]:
@@ -166,5 +181,5 @@ def related(papers: tuple[Paper, ...], owner: str, limit: int = RELATED_LIMIT) -
         scores.pop(i, None)
         day = days[i]
         best = heapq.nsmallest(limit, ((-score, abs(days[j] - day), j) for j, score in scores.items()))
-        out[paper.slug] = tuple(papers[j] for _, _, j in best)
+        out.append(tuple(j for _, _, j in best))
     return out
