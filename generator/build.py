@@ -184,7 +184,7 @@ class Builder:
         try:
             self.import_key: str = str(data.get("import", ""))
             self.outputs: dict[str, list] = dict(data.get("outputs", {}))  # path -> [fingerprint, digest, size]
-            self.inputs_key: str = str(data.get("inputs", ""))  # every input of the last build (see inputs())
+            self.inputs_key: str = str(data.get("inputs", ""))  # every input of the last build (see settings())
             self.page_count = int(data.get("pages", 0))
             self.inputs_ns = int(data.get("inputs_ns", 0))  # when the last build took its inputs' stats
         except (TypeError, ValueError, AttributeError):
@@ -207,12 +207,8 @@ class Builder:
     @property
     def papers(self) -> cache.PaperCache:
         if self._papers is None:
-            data = cache.load(self.site_dir, cache.PAPERS_FILE) if self.persistent else {}
-            try:
-                self._papers = cache.PaperCache({k: list(v) for k, v in data.get("papers", {}).items()
-                                                 if len(v) == 6})
-            except (TypeError, ValueError, AttributeError):
-                self._papers = cache.PaperCache()
+            found = cache.entries(self.site_dir, cache.PAPERS_FILE, "papers", 6) if self.persistent else {}
+            self._papers = cache.PaperCache(found)
         return self._papers
 
     @property
@@ -220,13 +216,8 @@ class Builder:
         """Content files as an import read them: path -> (mtime_ns, size, data, read at); kept in
         .scholarsite-cache/content.json between processes (only data JSON keeps exactly)."""
         if self._parsed is None:
-            data = cache.load(self.site_dir, cache.CONTENT_FILE) if self.persistent else {}
-            files = data.get("files")
-            self._parsed = {}
-            if isinstance(files, dict):
-                for path, entry in files.items():
-                    if isinstance(entry, list) and len(entry) == 4 and isinstance(entry[2], dict):
-                        self._parsed[path] = (entry[0], entry[1], entry[2], entry[3])
+            found = cache.entries(self.site_dir, cache.CONTENT_FILE, "files", 4) if self.persistent else {}
+            self._parsed = {path: tuple(entry) for path, entry in found.items() if isinstance(entry[2], dict)}
         return self._parsed
 
     def import_inputs(self, seed_path: Path | None, content_dir: Path) -> str:
@@ -248,9 +239,9 @@ class Builder:
                     self.newest_ns = max(self.newest_ns, st.st_mtime_ns)
         return cache.digest(*parts, "\n".join(listing))
 
-    def environment(self, theme: render.Theme) -> tuple[jinja2.Environment, cache.Templates]:
-        """The Jinja environment, reused (templates stay compiled) while no template file changes."""
-        key = template_files(self.site_dir, theme)
+    def environment(self, theme: render.Theme, key: str) -> tuple[jinja2.Environment, cache.Templates]:
+        """The Jinja environment, reused (templates stay compiled) while no template file changes (``key``:
+        template_files)."""
         if self.env is None or self.templates is None or key != self.env_key:
             self.env = render.environment(theme, self.site_dir)
             self.templates = cache.Templates(self.env, render.template_cache_dir())
@@ -272,7 +263,9 @@ class Builder:
         content_key = self.import_inputs(seed_path, content_dir)
         import_key = content_key if self.do_import else self.import_key
         static = static_files(theme)
-        inputs = self.inputs(config, out, theme, content_key, static)
+        templates_key = template_files(site_dir, theme)
+        settings = self.settings(config, out, templates_key, static)
+        inputs = cache.digest(settings, content_key)
         if inputs == self.inputs_key and self.newest_ns + cache.RACY_NS < self.inputs_ns and self.intact(out, static):
             # Nothing a build reads has changed since the last one, and its output is all in place.
             return BuildResult(site=None, pages=self.page_count, stats=output.WriteStats(unchanged=len(self.outputs) + len(static)),
@@ -291,7 +284,7 @@ class Builder:
         self.papers.stats = self.stats
         site = load_site(content_dir, site_dir, planned, self.papers)
         self.papers.stats = self.stats = {}
-        env, templates = self.environment(theme)
+        env, templates = self.environment(theme, templates_key)
         plan = pages.plan(site, config)
         check_unique(plan)
         common = pages.common_context(site, config)
@@ -316,7 +309,7 @@ class Builder:
             self.newest_ns = 0
             content_key = self.import_inputs(seed_path, content_dir)
             import_key = content_key if self.do_import else import_key
-            inputs = self.inputs(config, out, theme, content_key, static)
+            inputs = cache.digest(settings, content_key)
         self.stats = {}
         before = set(self.outputs)
         self.remember(made, kept, fingerprints)
@@ -378,30 +371,24 @@ class Builder:
 
         searched = self.render(env, common, todo, site, need_search, lambda path, data: add("pages", path, data),
                                meanwhile)
-        if need_search:
-            for path, data in searched.items():
-                add("search", path, data)
-            fingerprints.update({p: search_fp for p in searched})
-        else:
-            kept.update(search_kept)
-            fingerprints.update({p: search_fp for p in search_kept})
         for path, data in static.items():
             add("static", path, data)
-        if exports_kept is None:
-            for path, data in made_exports.items():
-                add("exports", path, data)
-            fingerprints.update({p: exports_fp for p in made_exports})
-        else:
-            kept.update(exports_kept)
-            fingerprints.update({p: exports_fp for p in exports_kept})
+        for group, fp, reused, produced in (("search", search_fp, search_kept, searched),
+                                            ("exports", exports_fp, exports_kept, made_exports)):
+            if reused is None:
+                for path, data in produced.items():
+                    add(group, path, data)
+            else:
+                kept.update(reused)
+            fingerprints.update(dict.fromkeys(produced if reused is None else reused, fp))
         job.keep(kept)
         return job.stats, made, kept, fingerprints, todo, need_search, exports_kept
 
-    def inputs(self, config: SiteConfig, out: Path, theme: render.Theme, content_key: str,
-               static: dict[str, bytes]) -> str:
-        """A digest of everything a build reads: site.yaml, seed and content (``content_key``), templates,
-        static files; equal digests and an intact output mean there is nothing to do."""
-        parts = [repr(config), str(out), str(self.do_import), content_key, template_files(self.site_dir, theme)]
+    def settings(self, config: SiteConfig, out: Path, templates_key: str, static: dict[str, bytes]) -> str:
+        """A digest of what a build reads besides seed and content: site.yaml, templates, static files. With
+        the content's digest it makes the build's inputs: equal inputs and an intact output mean there is
+        nothing to do."""
+        parts = [repr(config), str(out), str(self.do_import), templates_key]
         for path, data in sorted(static.items()):
             parts += [path, data]
         return cache.digest(*parts)

@@ -290,6 +290,14 @@ def load(site_dir: Path, name: str = CACHE_FILE) -> dict:
     return data
 
 
+def entries(site_dir: Path, name: str, field: str, length: int) -> dict[str, list]:
+    """``data[field]`` of a cache file: path -> a list of ``length`` values; anything else is left out."""
+    found = load(site_dir, name).get(field)
+    if not isinstance(found, dict):
+        return {}
+    return {str(k): v for k, v in found.items() if isinstance(v, list) and len(v) == length}
+
+
 def save(site_dir: Path, data: dict, name: str = CACHE_FILE) -> None:
     """Write a cache file (best effort: a cache that cannot be written only costs time)."""
     folder = site_dir / CACHE_DIR

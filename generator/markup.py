@@ -5,6 +5,10 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.I)
@@ -47,7 +51,7 @@ def _block_math(latex: str, options: dict) -> str:
 
 
 @lru_cache(maxsize=1)
-def parser() -> "MarkdownIt":
+def parser() -> MarkdownIt:
     from markdown_it import MarkdownIt  # imported when first needed: a build with nothing to render skips it
     from mdit_py_plugins.dollarmath import dollarmath_plugin
 

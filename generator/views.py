@@ -10,20 +10,30 @@ from collections import Counter
 from . import slugs
 from .model import Category, Coauthor, Paper, name_key
 
-def remember_last(func):
-    """Reuse the result of the last call made with the very same first argument (and equal others).
+def remember_last(func=None, *, key=None):
+    """Reuse the result of the last call made with the very same first argument (and equal others), or,
+    with ``key``, with an equal ``key(*arguments)``.
 
     The page plan, the template context and the exports of one build all ask for the same views of
-    the same papers: this makes each view once per build.
+    the same papers: this makes each view once per build (and, with a key, once while what it reads
+    stays the same).
     """
+    if func is None:
+        return lambda f: remember_last(f, key=key)
     last: list = []
 
     @functools.wraps(func)
     def wrapper(first, *args):
-        if last and last[0] is first and last[1] == args:
-            return last[2]
+        if key is not None:
+            same = (key(first, *args),)
+            hit = bool(last) and last[0] == same
+        else:
+            same = (first, args)
+            hit = bool(last) and last[0][0] is first and last[0][1] == args
+        if hit:
+            return last[1]
         value = func(first, *args)
-        last[:] = [first, args, value]
+        last[:] = [same, value]
         return value
     return wrapper
 
@@ -127,28 +137,22 @@ def title_terms(title: str) -> set[str]:
     return {w for w in WORD_RE.findall(title.casefold()) if len(w) >= 3 and w not in STOPWORDS}
 
 
-_RELATED_LAST: list = []  # [what related() read last time, its answer as indexes]
-
-
 def related(papers: tuple[Paper, ...], owner: str, limit: int = RELATED_LIMIT) -> dict[str, tuple[Paper, ...]]:
-    """Per paper slug, its related papers (see related_indexes); the last answer is reused while the
-    slugs, titles, authors and dates it reads are the same (an abstract edit does not change it)."""
-    key = (owner, limit, tuple((p.slug, p.title, p.authors, p.date) for p in papers))
-    if _RELATED_LAST and _RELATED_LAST[0] == key:
-        found = _RELATED_LAST[1]
-    else:
-        found = related_indexes(papers, owner, limit)
-        _RELATED_LAST[:] = [key, found]
+    """Per paper slug, its related papers (see related_indexes)."""
+    found = related_indexes(papers, owner, limit)
     return {paper.slug: tuple(papers[j] for j in found[i]) for i, paper in enumerate(papers)}
 
 
+@remember_last(key=lambda papers, owner, limit: (owner, limit, tuple((p.slug, p.title, p.authors, p.date)
+                                                                    for p in papers)))
 def related_indexes(papers: tuple[Paper, ...], owner: str, limit: int = RELATED_LIMIT) -> list[tuple[int, ...]]:
-    """Per paper slug, up to ``limit`` papers sharing coauthors (weight 2 each) or rare title words (1 each).
+    """For each paper (by position), the positions of up to ``limit`` papers sharing coauthors (weight 2 each) or rare title words (1 each).
 
     Inverted indexes keep the cost bounded: postings longer than MAX_POSTING are ignored and each paper
     looks up only its first AUTHORS_PER_PAPER coauthors and its TERMS_PER_PAPER rarest words, so a paper
     examines at most (10 + 3) * 150 others, whatever the size of the site.
-    Ties go to the paper closest in date, then to the site's order.
+    Ties go to the paper closest in date, then to the site's order. The last answer is reused while the
+    slugs, titles, authors and dates are the same (an abstract edit does not change it).
     """
     owner_key = name_key(owner)
     by_author: dict[str, list[int]] = {}

@@ -17,7 +17,6 @@ from watchdog.observers.polling import PollingObserver
 
 from . import render
 from .build import Builder, BuildResult
-from .cache import CACHE_DIR
 from .config import CONFIG_FILE, load_config
 from .errors import InputError, Problem
 

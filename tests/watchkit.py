@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import shutil
 import time
@@ -92,3 +93,12 @@ class Lines:
         found = wait_for(lambda: len(hits := [x for x in list(self.lines) if text in x]) >= count and hits,
                          what=f"{count} line(s) with {text!r}; got {self.lines!r}")
         return found[count - 1]
+
+
+def interrupt(proc, lines: Lines) -> list[str]:
+    """Ctrl-C for a command a test started; waits for it to exit and returns everything it printed."""
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=TIMEOUT)
+    lines.thread.join(timeout=TIMEOUT)
+    proc.stdout.close()
+    return lines.lines

@@ -11,12 +11,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from generator.serve import STATUS_PATH, LiveServer
-from watchkit import REAL_SEED, ROOT, SEED_NAME, TIMEOUT, Lines, atomic_write, settle, wait_for
+from watchkit import ROOT, SEED_NAME, TIMEOUT, Lines, atomic_write, interrupt, settle, wait_for
 
 
 @pytest.fixture
@@ -108,13 +107,10 @@ def test_serve_command_prints_its_address_and_stops_on_ctrl_c(site):
         url = re.search(r"http://127\.0\.0\.1:\d+/", lines.wait("serving http://127.0.0.1:")).group(0)
         assert get(url)[0] == 200
     finally:
-        proc.send_signal(subprocess.signal.SIGINT)
-        proc.wait(timeout=TIMEOUT)
-    assert proc.returncode == 0, lines.lines
-    lines.thread.join(timeout=TIMEOUT)
-    proc.stdout.close()
-    assert not any("Traceback" in line for line in lines.lines)
-    assert any("stopping" in line for line in lines.lines)
+        printed = interrupt(proc, lines)
+    assert proc.returncode == 0, printed
+    assert not any("Traceback" in line for line in printed)
+    assert any("stopping" in line for line in printed)
 
 
 def test_a_request_during_a_rebuild_waits_for_it(server, site):

@@ -16,8 +16,7 @@ import pytest
 from generator import watch
 from generator.watch import Watcher
 
-from watchkit import (REAL_SEED, ROOT, SEED_NAME, TIMEOUT, Lines, assert_same_as_fresh, atomic_write, settle,
-                      wait_for)
+from watchkit import ROOT, SEED_NAME, Lines, assert_same_as_fresh, atomic_write, interrupt, settle, wait_for
 
 
 @pytest.fixture
@@ -185,12 +184,9 @@ def test_watch_command_reports_rebuilds_and_stops_on_ctrl_c(site):
         wait_for(lambda: "Segment Anything (cli)" in page(site, "papers/segment-anything/index.html"),
                  what="the edit in the page")
     finally:
-        proc.send_signal(subprocess.signal.SIGINT)
-        proc.wait(timeout=TIMEOUT)
-    assert proc.returncode == 0, lines.lines
-    lines.thread.join(timeout=TIMEOUT)
-    proc.stdout.close()
-    assert not any("Traceback" in line for line in lines.lines)
+        printed = interrupt(proc, lines)
+    assert proc.returncode == 0, printed
+    assert not any("Traceback" in line for line in printed)
 
 
 def test_a_content_folder_made_again_is_still_watched(site, watcher, tmp_path):

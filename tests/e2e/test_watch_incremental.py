@@ -9,11 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from generator.build import Builder, build
 from generator.cache import CACHE_DIR
-from watchkit import REAL_SEED, ROOT, SEED_NAME, assert_same_as_fresh, tree
+from watchkit import ROOT, SEED_NAME, assert_same_as_fresh, tree
 
 
 def edit(path: Path, old: str, new: str) -> None:
