@@ -13,11 +13,11 @@ from pathlib import Path
 
 import jinja2
 
-from . import cache, content, exports, output, pages, render, search, seed
+from . import cache, content, delta, exports, output, pages, render, search, seed
 from .config import SiteConfig, load_config
 from .errors import InputError, Problem
 from .load import Parsed, load_site
-from .model import Profile, Site
+from .model import Site
 
 
 @dataclass
@@ -49,9 +49,10 @@ def find_seed(site_dir: Path, config: SiteConfig) -> Path | None:
     return found[0] if found else None
 
 
-def read_seed(path: Path, site_dir: Path) -> Profile:
+def read_seed(path: Path, site_dir: Path, before: seed.Reading | None = None) -> seed.Reading:
+    """The seed, parsed (``before``: its last good reading, to parse only what an edit touched)."""
     rel = path.relative_to(site_dir).as_posix() if path.is_relative_to(site_dir) else str(path)
-    return seed.parse(path.read_bytes(), rel)
+    return seed.read(path.read_bytes(), rel, before)
 
 
 def run_import(site_dir: Path, config: SiteConfig | None = None, write: bool = True,
@@ -61,7 +62,7 @@ def run_import(site_dir: Path, config: SiteConfig | None = None, write: bool = T
     path = find_seed(site_dir, config)
     if path is None:
         return None
-    profile = read_seed(path, site_dir)
+    profile = read_seed(path, site_dir).profile
     return content.import_profile(profile, site_dir / "content", site_dir, write=write, prune=prune)
 
 
@@ -203,6 +204,7 @@ class Builder:
         self.fps = cache.Fingerprints({})
         self._parsed: dict[str, tuple] | None = None  # content files imports read (see Importer, parsed)
         self.parsed_changed = False
+        self.memo: delta.Memo | None = None  # the last import this builder wrote, for the next to start from
 
     @property
     def papers(self) -> cache.PaperCache:
@@ -239,6 +241,46 @@ class Builder:
                     self.newest_ns = max(self.newest_ns, st.st_mtime_ns)
         return cache.digest(*parts, "\n".join(listing))
 
+    def listing(self) -> dict[str, tuple[int, int]]:
+        """The content files import_inputs saw: path -> (mtime_ns, size)."""
+        return {path: (st.st_mtime_ns, st.st_size) for path, st in self.stats.items()}
+
+    def plan_import(self, seed_path: Path, content_dir: Path) -> tuple[content.Importer, seed.Reading]:
+        """The import of the seed, planned: only the entries an edit touched when nothing else changed since
+        this builder's last import (see delta.py), else the whole seed."""
+        memo = self.memo
+        reading = read_seed(seed_path, self.site_dir, memo.reading if memo else None)
+        importer = content.Importer(content_dir, self.site_dir, self.parsed)
+        if memo and delta.unchanged(memo, self.listing()) and delta.plan(memo, reading, importer):
+            return importer, reading
+        importer = content.Importer(content_dir, self.site_dir, self.parsed)
+        self.parsed_changed = True
+        importer.plan(reading.profile)
+        return importer, reading
+
+    def prime(self) -> None:
+        """Plan the import of the seed as it is, so that the next seed edit merges only the entries it touched
+        (see delta.py); kept only when content/ is already what the plan would write. Best effort."""
+        if self.memo is not None or not self.do_import:
+            return
+        content_dir = self.site_dir / "content"
+        try:
+            seed_path = find_seed(self.site_dir, load_config(self.site_dir))
+            if seed_path is None:
+                return
+            listed = time.time_ns()
+            self.stats = {}
+            self.import_inputs(seed_path, content_dir)
+            listing, self.stats = self.listing(), {}
+            reading = read_seed(seed_path, self.site_dir)
+            importer = content.Importer(content_dir, self.site_dir, self.parsed)
+            importer.plan(reading.profile)
+        except (InputError, OSError):
+            return
+        self.parsed_changed = True
+        if not importer.files and not importer.deletions:
+            self.memo = delta.Memo(reading, importer, listing, listed)
+
     def environment(self, theme: render.Theme, key: str) -> tuple[jinja2.Environment, cache.Templates]:
         """The Jinja environment, reused (templates stay compiled) while no template file changes (``key``:
         template_files)."""
@@ -270,11 +312,9 @@ class Builder:
             # Nothing a build reads has changed since the last one, and its output is all in place.
             return BuildResult(site=None, pages=self.page_count, stats=output.WriteStats(unchanged=len(self.outputs) + len(static)),
                                seconds=time.perf_counter() - start, out=out, warnings=exports.warnings(config))
-        importer = None
+        importer = reading = None
         if seed_path is not None and import_key != self.import_key:
-            importer = content.Importer(content_dir, site_dir, self.parsed)
-            self.parsed_changed = True
-            importer.plan(read_seed(seed_path, site_dir))
+            importer, reading = self.plan_import(seed_path, content_dir)
         planned = Parsed(importer.files, {p: d for p, d in importer.data.items() if p.parent.name == "papers"}
                          ) if importer else {}
         if not (content_dir / "profile.yaml").exists() and content_dir / "profile.yaml" not in planned:
@@ -304,10 +344,13 @@ class Builder:
             job.abort()
             if importer:
                 importer.discard()
+                self.memo = None
             raise
         if importer is not None:
             self.newest_ns = 0
+            listed = time.time_ns()
             content_key = self.import_inputs(seed_path, content_dir)
+            self.memo = delta.Memo(reading, importer, self.listing(), listed)
             import_key = content_key if self.do_import else import_key
             inputs = cache.digest(settings, content_key)
         self.stats = {}

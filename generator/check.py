@@ -22,7 +22,7 @@ def check(site_dir: Path) -> str:
     seed_path = find_seed(site_dir, config)
     if seed_path is not None:
         importer = content.Importer(content_dir, site_dir)
-        importer.plan(read_seed(seed_path, site_dir))
+        importer.plan(read_seed(seed_path, site_dir).profile)
         planned = importer.files
     if not (content_dir / "profile.yaml").exists() and content_dir / "profile.yaml" not in planned:
         raise InputError(Problem("content/profile.yaml", 0, "no content yet: put a seed in seeds/ "

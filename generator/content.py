@@ -115,13 +115,55 @@ def seed_view(data: dict) -> dict:
     return view
 
 
-def state_text(state: dict) -> str:
-    """The import state as JSON, one line per paper (readable diffs, and fast to write at 10,000 papers)."""
-    def one(value) -> str:
-        return json.dumps(value, sort_keys=True, ensure_ascii=False)
-    papers = ",\n".join(f"{one(slug)}: {one(base)}" for slug, base in sorted(state["papers"].items()))
-    rest = "".join(f",\n{one(key)}: {one(state[key])}" for key in sorted(state) if key != "papers")
+def _json(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def state_line(slug: str, base: dict) -> str:
+    return f"{_json(slug)}: {_json(base)}"
+
+
+def state_text(state: dict, lines: dict[str, str] | None = None) -> str:
+    """The import state as JSON, one line per paper (readable diffs, and fast to write at 10,000 papers).
+    ``lines``: each paper's line (state_line) when the caller has them already."""
+    papers = ",\n".join(lines[slug] if lines is not None else state_line(slug, base)
+                         for slug, base in sorted(state["papers"].items()))
+    rest = "".join(f",\n{_json(key)}: {_json(state[key])}" for key in sorted(state) if key != "papers")
     return f'{{"papers": {{\n{papers}\n}}{rest}}}\n'
+
+
+@dataclass
+class Outcome:
+    """What an import plan decided: where the next import can start from (see delta.py)."""
+
+    prints: list[str]            # each seed entry's fingerprint, in seed order
+    state: dict[str, dict]       # slug -> the seed fields it was last imported from
+    lines: dict[str, str]        # slug -> its line of the state file
+    hidden: set[str]             # slugs the import hid (removed from the seed)
+    files: dict[str, dict]       # slug -> what content/papers/<slug>.yaml holds afterwards
+    taken: set[str]              # slugs no new paper may take: files, remembered slugs, aliases
+    pruned: bool                 # whether removed papers were pruned (their files deleted)
+    print_of: dict[str, str]     # slug -> the fingerprint of its state entry
+    profile: dict                # the profile's seed fields as imported
+
+
+@dataclass
+class Work:
+    """An import plan in progress: what it read, and what it decided so far."""
+
+    existing: dict[str, dict]    # slug -> the paper file's fields
+    known: dict[str, dict]       # slug -> the seed fields it was last imported from
+    hidden_by_import: set[str]
+    taken: set[str]
+    final: dict[str, dict]       # slug -> what its file will hold
+    new_state: dict[str, dict]
+    hidden: set[str]
+    print_of: dict[str, str]
+
+
+def untracked(existing: dict[str, dict], known: dict[str, dict]) -> dict[str, dict]:
+    """Paper files no import wrote (added by hand), not hidden: a new seed entry may pair with one."""
+    return {slug: seed_view(data) for slug, data in existing.items() if slug not in known and not data.get("removed")}
 
 
 class Importer:
@@ -139,6 +181,7 @@ class Importer:
         self.fresh: list[Path] = []  # paper files staged in new_papers (content/papers/ did not exist)
         self.new_papers = content_dir / ".papers.new"
         self.report = Report()
+        self.outcome: Outcome | None = None  # what a plan decided, for the next import to start from
 
     def rel(self, path: Path) -> str:
         try:
@@ -180,17 +223,22 @@ class Importer:
                 continue
             read_at = time.time_ns()
             try:
-                data = read_yaml_file(path, self.rel(path))
+                data = self.read_paper(path)
             except InputError as err:
                 problems += err.problems
                 continue
-            if isinstance(data.get("date"), dt.date):
-                data["date"] = data["date"].isoformat()
             self.parsed[str(path)] = (st.st_mtime_ns, st.st_size, data, read_at)
             existing[path.stem] = dict(data)
         if problems:
             raise InputError(problems)
         return existing
+
+    def read_paper(self, path: Path) -> dict:
+        """One paper file's fields, its date as an ISO string (as the seed gives it)."""
+        data = read_yaml_file(path, self.rel(path))
+        if isinstance(data.get("date"), dt.date):
+            data["date"] = data["date"].isoformat()
+        return data
 
     def plan(self, profile: Profile, prune: bool = False) -> Report:
         """Merge ``profile`` into the content files in memory (see README, Re-import)."""
@@ -198,70 +246,97 @@ class Importer:
         papers_dir = self.dir / "papers"
         existing = self.read_papers()
         on_disk = {slug: dict(data) for slug, data in existing.items()}
-        incoming = [seed_fields(p) for p in profile.papers]
+        incoming = dict(enumerate(seed_fields(p) for p in profile.papers))
         known = dict(state["papers"])
         hidden_by_import = set(state["removed"])
         self._follow_renames(known, existing, hidden_by_import)
-        untracked = {slug: seed_view(data) for slug, data in existing.items()
-                     if slug not in known and not data.get("removed")}
-        prints = [merge.fingerprint(f) for f in incoming]
-        pairs = merge.match(known, incoming, keys=prints)
-        rest = [i for i in range(len(incoming)) if i not in pairs]
-        for i, slug in merge.match(untracked, [incoming[i] for i in rest], keys=[prints[i] for i in rest]).items():
-            pairs[rest[i]] = slug
-        self.report.total = len(incoming)
-
+        prints = [merge.fingerprint(f) for f in incoming.values()]
+        pairs = self.pair(known, untracked(existing, known), incoming, prints)
         taken = set(existing) | set(known) | set(pairs.values())
         taken |= {alias for data in existing.values() for alias in alias_list(data)}
-        new_state: dict[str, dict] = {}
-        final: dict[str, dict] = {}
-        order = sorted(range(len(incoming)), key=lambda i: (incoming[i]["date"], prints[i]))
+        work = Work(existing, known, hidden_by_import, taken, final={}, new_state={}, hidden=set(), print_of={})
+        self.report.total = len(incoming)
         self._warn_duplicates(profile)
-        for i in order:
+        self.merge_entries(work, incoming, prints, pairs)
+        self.hide(work, sorted(set(known) - set(work.new_state)))
+        for slug, data in sorted(existing.items()):
+            work.final.setdefault(slug, data)
+        if prune:
+            self._prune(work.final, work.new_state, work.hidden)
+        for slug, data in sorted(work.final.items()):
+            self._stage(papers_dir / f"{slug}.yaml", data, on_disk.get(slug))
+        lines = {slug: state_line(slug, base) for slug, base in work.new_state.items()}
+        self.finish(profile, state.get("profile"), work, prints, lines, prune)
+        return self.report
+
+    def pair(self, known: dict[str, dict], untracked: dict[str, dict], incoming: dict[int, dict],
+             prints: list[str]) -> dict[int, str]:
+        """Seed entries (by index) paired with remembered slugs, then with paper files the import never wrote."""
+        order = list(incoming)
+        found = merge.match(known, list(incoming.values()), keys=[prints[i] for i in order])
+        pairs = {order[k]: slug for k, slug in found.items()}
+        rest = [i for i in order if i not in pairs]
+        for k, slug in merge.match(untracked, [incoming[i] for i in rest], keys=[prints[i] for i in rest]).items():
+            pairs[rest[k]] = slug
+        return pairs
+
+    def merge_entries(self, work: Work, incoming: dict[int, dict], prints: list[str], pairs: dict[int, str]) -> None:
+        """Each seed entry merged into its paper file (a new slug for a new paper), oldest first."""
+        papers_dir = self.dir / "papers"
+        for i in sorted(incoming, key=lambda i: (incoming[i]["date"], prints[i])):
             theirs = incoming[i]
             slug = pairs.get(i)
             if slug is None:
-                slug = slugs.unique(slugs.slugify(theirs["title"]), taken)
-                taken.add(slug)
+                slug = slugs.unique(slugs.slugify(theirs["title"]), work.taken)
+                work.taken.add(slug)
             path = papers_dir / f"{slug}.yaml"
-            if slug not in existing:  # new, or its file was deleted: written afresh from the seed
+            if slug not in work.existing:  # new, or its file was deleted: written afresh from the seed
                 self.report.added.append(slug)
-            ours = existing.get(slug, {})
-            base = known.get(slug) if slug in existing else None
+            ours = work.existing.get(slug, {})
+            base = work.known.get(slug) if slug in work.existing else None
             merged, conflicts = merge.three_way(base, ours, theirs, PAPER_FIELDS, self.rel(path))
-            if merged.get("removed") and slug in hidden_by_import:
+            if merged.get("removed") and slug in work.hidden_by_import:
                 del merged["removed"]
                 self.report.restored.append(slug)
-            changed = [k for k in PAPER_FIELDS if slug in existing and ours.get(k) != merged.get(k)]
+            changed = [k for k in PAPER_FIELDS if slug in work.existing and ours.get(k) != merged.get(k)]
             if changed:
                 self.report.updated.append(slug)
                 self.report.changed[slug] = changed
             self.report.conflicts += conflicts
-            final[slug] = ordered(merged, PAPER_FIELDS)
-            new_state[slug] = theirs
-        hidden: set[str] = set()
-        for slug in sorted(set(known) - set(new_state)):
-            data = existing.get(slug)
-            if data is None:
-                continue  # neither in the seed nor on disk: forgotten
+            work.final[slug] = ordered(merged, PAPER_FIELDS)
+            work.new_state[slug] = theirs
+            work.print_of[slug] = prints[i]
+
+    def hide(self, work: Work, gone: list[str]) -> None:
+        """Remembered papers no seed entry holds: hidden (``removed: true``) and remembered, so each keeps its
+        slug if it returns; forgotten when its file is gone too."""
+        for slug in gone:
+            data = work.existing.get(slug)
+            if data is None:  # neither in the seed nor on disk: forgotten
+                work.new_state.pop(slug, None)
+                work.print_of.pop(slug, None)
+                continue
             if not data.get("removed"):
                 self.report.removed.append(slug)
                 data = {**data, "removed": True}
-                hidden.add(slug)
-            elif slug in hidden_by_import:
-                hidden.add(slug)
-            final[slug] = data
-            new_state[slug] = known[slug]  # remembered, so the paper keeps its slug if it returns
-        for slug, data in sorted(existing.items()):
-            final.setdefault(slug, data)
-        if prune:
-            self._prune(final, new_state, hidden)
-        for slug, data in sorted(final.items()):
-            self._stage(papers_dir / f"{slug}.yaml", data, on_disk.get(slug))
-        self._plan_profile(profile, state.get("profile"))
+                work.hidden.add(slug)
+            elif slug in work.hidden_by_import:
+                work.hidden.add(slug)
+            work.final[slug] = data
+            work.new_state[slug] = work.known[slug]
+            if slug not in work.print_of:
+                work.print_of[slug] = merge.fingerprint(work.known[slug])
+
+    def finish(self, profile: Profile, profile_base: dict | None, work: Work, prints: list[str],
+               lines: dict[str, str], prune: bool) -> None:
+        """Plan the profile and the state file; keep the outcome for the next import."""
+        self._plan_profile(profile, profile_base)
         self._stage_state({"version": 1, "profile": profile_fields(profile),
-                           "papers": {k: new_state[k] for k in sorted(new_state)}, "removed": sorted(hidden)})
-        return self.report
+                           "papers": work.new_state, "removed": sorted(work.hidden)}, lines)
+        final = work.final
+        taken = set(final) | set(work.new_state) | {alias for data in final.values() for alias in alias_list(data)}
+        self.outcome = Outcome(prints, work.new_state, lines, work.hidden, final, taken, prune, work.print_of,
+                               profile_fields(profile))
 
     def _follow_renames(self, known: dict[str, dict], existing: dict[str, dict], hidden: set[str]) -> None:
         """A remembered paper whose file vanished while an untracked file holds it: the file was renamed.
@@ -319,12 +394,13 @@ class Importer:
             self.files[path] = yamlio.dump(data)
             self.data[path] = data
 
-    def _stage_state(self, state: dict) -> None:
+    def _stage_state(self, state: dict, lines: dict[str, str] | None = None) -> None:
         path = self.dir / STATE_FILE
-        text = state_text(state)
+        text = state_text(state, lines)
         old = path.read_text(encoding="utf-8") if path.exists() else None
         if old != text:
             self.files[path] = text
+        self.state_text = text
 
     def stage(self) -> None:
         """Write every changed file under a temporary name beside its place; nothing the user sees changes.

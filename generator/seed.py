@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import re
 
@@ -56,11 +57,11 @@ def _number(text: str) -> int | None:
     return int(text.replace(",", ""))
 
 
-def _blocks(lines: list[str], start: int) -> list[list[tuple[int, str]]]:
-    """Runs of non-blank lines from index ``start``, each line with its 1-based number."""
+def _blocks(lines: list[str], start: int, stop: int | None = None) -> list[list[tuple[int, str]]]:
+    """Runs of non-blank lines in lines[start:stop], each line with its 1-based number."""
     blocks: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
-    for i in range(start, len(lines)):
+    for i in range(start, len(lines) if stop is None else stop):
         line = lines[i].strip()
         if line:
             current.append((i + 1, line))
@@ -183,10 +184,34 @@ def _skip(blocks, i: int) -> int:
     return i
 
 
+@dataclasses.dataclass
+class Reading:
+    """A seed as last parsed, kept so that its next version parses in time proportional to the edit."""
+
+    lines: list[str]
+    profile: Profile
+    ends: list[int]  # per paper: the index of the line after its abstract (a blank line, or the end)
+    same: list[int | None]  # per paper: its index in the reading before when reused (only its line may differ)
+
+
 def parse(data: bytes | str, path: str = "<seed>") -> Profile:
     """Parse a seed; raise InputError listing every problem found."""
+    return read(data, path).profile
+
+
+def read(data: bytes | str, path: str = "<seed>", before: Reading | None = None) -> Reading:
+    """Parse a seed into a Reading; with ``before`` (the same seed's last good reading), only the entries
+    an edit touched are parsed again and the others are reused (the result is the same as a full parse)."""
     text = decode(data, path) if isinstance(data, bytes) else data.lstrip("\ufeff").replace("\r\n", "\n")
     lines = text.replace("\r", "\n").split("\n")
+    if before is not None and before.profile.path == path:
+        again = _read_edit(before, lines, path)
+        if again is not None:
+            return again
+    return _read_all(lines, path)
+
+
+def _read_all(lines: list[str], path: str) -> Reading:
     blocks = _blocks(lines, 0)
     problems: list[Problem] = []
     if not blocks:
@@ -194,14 +219,70 @@ def parse(data: bytes | str, path: str = "<seed>") -> Profile:
     name, category, values, i = _parse_header(blocks, path, problems)
     if not name:
         problems.append(Problem(path, 1, "expected the researcher's name on the first line"))
-    papers: list[SeedPaper] = []
-    while i < len(blocks):
-        paper, i = _parse_entry(blocks, i, path, problems)
-        if paper:
-            papers.append(paper)
+    papers, ends = _parse_entries(blocks, i, path, problems)
     if problems:
         raise InputError(sorted(problems, key=lambda p: p.line))
-    return Profile(name=name, category=category, metrics=Metrics(**values), papers=tuple(papers), path=path)
+    profile = Profile(name=name, category=category, metrics=Metrics(**values), papers=tuple(papers), path=path)
+    return Reading(lines, profile, ends, [None] * len(papers))
+
+
+def _parse_entries(blocks, i: int, path: str, problems: list[Problem]) -> tuple[list[SeedPaper], list[int]]:
+    papers: list[SeedPaper] = []
+    ends: list[int] = []
+    while i < len(blocks):
+        paper, nxt = _parse_entry(blocks, i, path, problems)
+        if paper:
+            papers.append(paper)
+            ends.append(blocks[nxt - 1][-1][0])  # the last line's number is the next line's index
+        i = nxt
+    return papers, ends
+
+
+def _common_prefix(a: list[str], b: list[str]) -> int:
+    """How many first lines two lists share (compared in slices, so mostly in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:  # invariant: a[:low] == b[:low]
+        mid = (low + high + 1) // 2
+        if a[low:mid] == b[low:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _read_edit(before: Reading, lines: list[str], path: str) -> Reading | None:
+    """The new reading when the edit lies between two entries both readings share; None otherwise (then
+    the whole seed is parsed, which also reports every problem)."""
+    old = before.lines
+    head = _common_prefix(old, lines)
+    if head == len(old) == len(lines):
+        return Reading(lines, before.profile, before.ends, list(range(len(before.ends))))
+    tail = _common_prefix(old[head:][::-1], lines[head:][::-1])
+    old_stop = len(old) - tail  # old[head:old_stop] became lines[head:len(lines) - tail]
+    papers, ends = before.profile.papers, before.ends
+    # Entries kept before the edit: they end (at a blank line or the end) before the first changed line.
+    first = 0
+    while first < len(papers) and ends[first] < head:
+        first += 1
+    if first == 0:
+        return None  # the edit touches the header or the first entry
+    # Entries kept after the edit: the blank line before each lies after the last changed line.
+    last = len(papers)
+    while last > first and papers[last - 1].line - 2 >= old_stop:
+        last -= 1
+    shift = len(lines) - len(old)
+    start = ends[first - 1]
+    stop = (papers[last].line - 2 if last < len(papers) else len(old)) + shift
+    problems: list[Problem] = []
+    middle, middle_ends = _parse_entries(_blocks(lines, start, stop), 0, path, problems)
+    if problems:
+        return None
+    after = papers[last:]
+    if shift:
+        after = tuple(dataclasses.replace(p, line=p.line + shift) for p in after)
+    profile = dataclasses.replace(before.profile, papers=(*papers[:first], *middle, *after))
+    same = [*range(first), *[None] * len(middle), *range(last, len(papers))]
+    return Reading(lines, profile, [*ends[:first], *middle_ends, *[e + shift for e in ends[last:]]], same)
 
 
 def dump(profile: Profile) -> str:

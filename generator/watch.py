@@ -222,6 +222,7 @@ class Watcher:
         return (st.st_ino, st.st_mtime_ns, st.st_size) == known
 
     def _loop(self) -> None:
+        self.builder.prime()  # while nothing happens yet: the first seed edit then merges only what it touched
         while True:
             with self.state:
                 while not self.stopping:

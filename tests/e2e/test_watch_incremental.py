@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from generator import delta
 from generator.build import Builder, build
 from generator.cache import CACHE_DIR
 from watchkit import ROOT, SEED_NAME, assert_same_as_fresh, tree
@@ -67,6 +68,35 @@ def test_a_one_paper_edit_renders_only_the_pages_that_show_it(site):
     assert result.stats.written >= 2  # its page and the search data
     again = builder.build()
     assert again.rendered == 0 and not again.imported and again.stats.written == 0
+
+
+def test_a_seed_edit_merges_only_its_entry_until_content_changes_by_hand(site, tmp_path, monkeypatch):
+    """In a running builder (watch), a seed edit re-imports only the entries it touched; a content file
+    edited by hand meanwhile sends the next import down the full path, and nothing is lost either way."""
+    quick: list[bool] = []
+    plan = delta.plan
+    monkeypatch.setattr(delta, "plan", lambda *args: quick.append(plan(*args)) or quick[-1])
+    builder = Builder(site, persistent=False)
+    builder.build()
+    seed = site / "seeds" / SEED_NAME
+    edit(seed, "We introduce the Segment Anything (SA) project", "We present the Segment Anything (SA) project")
+    result = builder.build()
+    assert quick == [True] and result.report and result.report.updated == ["segment-anything"]
+    assert_same_as_fresh(site, tmp_path)
+
+    paper = site / "content" / "papers" / "segment-anything.yaml"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("We present", "We hand-present"), encoding="utf-8")
+    edit(seed, "We present the Segment Anything (SA) project", "We offer the Segment Anything (SA) project")
+    result = builder.build()
+    assert quick == [True], "a hand edit must not be merged from memory"
+    assert result.report and [c.field for c in result.report.conflicts] == ["abstract"]
+    assert "We hand-present" in (site / "output/papers/segment-anything/index.html").read_text(encoding="utf-8")
+    assert_same_as_fresh(site, tmp_path)
+
+    edit(seed, "We offer the Segment Anything (SA) project", "We give the Segment Anything (SA) project")
+    builder.build()
+    assert quick == [True, True]
+    assert_same_as_fresh(site, tmp_path)
 
 
 def test_the_cache_lets_a_new_process_skip_unchanged_work(site, tmp_path):

@@ -64,3 +64,57 @@ def strip_lines(profile: Profile) -> tuple:
 def test_valid_profiles_round_trip_through_seed_text(profile):
     again = seed.parse(seed.dump(profile).encode("utf-8"), "seeds/x.txt")
     assert strip_lines(again) == strip_lines(profile)
+
+
+EDIT_LINES = st.sampled_from(["", "  ", "x", "CVApr 5, 2023", "LGMay 1, 2020Code", "CVFeb 30, 2023", "A. B, C. D et al.",
+                              "Another sentence with $x$.", "Title Again", "7 Papers"])
+EDIT = st.tuples(st.sampled_from(["replace", "insert", "delete", "append"]), st.integers(0, 10**6), EDIT_LINES)
+
+
+def outcome(parse):
+    try:
+        reading = parse()
+    except InputError as err:
+        return "error", [str(p) for p in err.problems]
+    return "ok", (reading.profile, reading.ends)
+
+
+@settings(max_examples=400, deadline=None)
+@given(PROFILE.filter(lambda p: len(p.papers) >= 2), st.lists(EDIT, min_size=1, max_size=4))
+def test_reading_an_edited_seed_again_equals_reading_it_afresh(profile, edits):
+    """The watcher parses only the entries an edit touched: the result (papers, their line numbers, or
+    every problem) is the same as parsing the edited seed from scratch, and the entries it reports as
+    reused are the same papers."""
+    before = seed.read(seed.dump(profile), "seeds/x.txt")
+    lines = list(before.lines)
+    for op, where, text in edits:
+        i = where % len(lines)
+        if op == "replace":
+            lines[i] = text
+        elif op == "insert":
+            lines.insert(i, text)
+        elif op == "delete" and len(lines) > 1:
+            del lines[i]
+        elif op == "append":
+            lines[i] += " " + text
+    edited = "\n".join(lines)
+    again = outcome(lambda: seed.read(edited, "seeds/x.txt", before))
+    assert again == outcome(lambda: seed.read(edited, "seeds/x.txt"))
+    if again[0] == "ok":
+        reading = seed.read(edited, "seeds/x.txt", before)
+        for paper, old in zip(reading.profile.papers, reading.same):
+            if old is not None:
+                assert strip_lines(Profile("", "", Metrics(), (paper,))) == \
+                    strip_lines(Profile("", "", Metrics(), (before.profile.papers[old],)))
+
+
+def test_an_edited_abstract_is_the_only_entry_parsed_again():
+    profile = seed.read(seed.dump(Profile("Ada", "CV", Metrics(), tuple(
+        SeedPaper(0, "CV", dt.date(2020, 1, i + 1), f"Paper {i}", ("A. B",), False, "", False, f"Text {i}.")
+        for i in range(5)))), "seeds/x.txt")
+    edited = seed.dump(profile.profile).replace("Text 2.", "Text 2, longer.\nA second line.")
+    again = seed.read(edited, "seeds/x.txt", profile)
+    assert again.same == [0, 1, None, 3, 4]
+    assert again.profile.papers[2].abstract == "Text 2, longer.\nA second line."
+    assert [p.line for p in again.profile.papers] == [p.line for p in seed.read(edited, "seeds/x.txt").profile.papers]
+    assert again.profile.papers[3].line == profile.profile.papers[3].line + 1

@@ -1,0 +1,96 @@
+"""Re-import only the seed entries an edit touched (the watch loop at 10,000 papers).
+
+The result is the full import's (content.Importer.plan): the same files, state and report. It applies
+only while nothing but the seed changed since the import it starts from (a ``Memo``): every content file
+and the import state are as that import left them. Otherwise the caller runs the full import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import merge
+from .cache import RACY_NS
+from .content import STATE_FILE, Importer, Work, seed_fields, state_line, untracked
+from .errors import InputError
+from .seed import Reading
+
+MAX_RACY = 64  # at most this many files written too recently to trust their dates are read again instead
+
+
+@dataclass
+class Memo:
+    """An import that was written, and the content folder it left: path -> (mtime_ns, size), listed at
+    ``listed`` (ns)."""
+
+    reading: Reading
+    importer: Importer
+    listing: dict[str, tuple[int, int]]
+    listed: int
+
+
+def unchanged(memo: Memo, listing: dict[str, tuple[int, int]]) -> bool:
+    """Whether content/ is as the memo's import left it: the same files with the same dates and sizes, the
+    same state file; files written too recently to trust their dates are read again and compared."""
+    importer = memo.importer
+    if listing != memo.listing or importer.outcome is None or importer.outcome.pruned:
+        return False
+    try:
+        if (importer.dir / STATE_FILE).read_text(encoding="utf-8") != importer.state_text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        return False
+    racy = [Path(path) for path, (mtime, _) in listing.items() if mtime + RACY_NS >= memo.listed]
+    if len(racy) > MAX_RACY:
+        return False
+    for path in racy:
+        if path.parent == importer.dir / "papers":  # (the profile is read again by every import)
+            try:
+                if importer.read_paper(path) != importer.outcome.files.get(path.stem):
+                    return False
+            except (InputError, OSError):
+                return False
+    return True
+
+
+def plan(memo: Memo, reading: Reading, fresh: Importer) -> bool:
+    """Plan importing ``reading`` (read against ``memo.reading``) into ``fresh``, an unused Importer, by
+    merging only the entries that changed; False when this cannot give the full import's result."""
+    old = memo.importer.outcome
+    assert old is not None
+    if reading.profile.path != memo.reading.profile.path or len(reading.same) != len(reading.profile.papers):
+        return False
+    by_print = {fp: slug for slug, fp in old.print_of.items()}
+    if len(by_print) != len(old.print_of):
+        return False  # two remembered papers share their seed fields: pairing them is the full import's
+    prints = [old.prints[j] if j is not None else merge.fingerprint(seed_fields(p))
+              for p, j in zip(reading.profile.papers, reading.same)]
+    now = set(prints)
+    if len(now) != len(prints):
+        return False
+    before = set(old.prints)
+    incoming = {i: seed_fields(reading.profile.papers[i]) for i, fp in enumerate(prints) if fp not in before}
+    # Step 1 of the pairing (identical seed fields) for the entries that changed: a paper back in the seed.
+    pairs = {i: by_print[prints[i]] for i in incoming if prints[i] in by_print}
+    # The remembered slugs step 1 leaves (no entry of the seed has their fields) meet the other entries.
+    left = {slug: old.state[slug] for slug, fp in old.print_of.items() if fp not in now}
+    rest = {i: fields for i, fields in incoming.items() if i not in pairs}
+    pairs.update(fresh.pair(left, untracked(old.files, old.state), rest, prints))
+    work = Work(old.files, old.state, memo.importer.outcome.hidden, set(old.taken), final=dict(old.files),
+                new_state=dict(old.state), hidden=set(), print_of=dict(old.print_of))
+    fresh.report.total = len(prints)
+    fresh._warn_duplicates(reading.profile)
+    fresh.merge_entries(work, incoming, prints, pairs)
+    fresh.hide(work, sorted(set(left) - set(pairs.values())))
+    if len(work.new_state) < len(old.state) or not set(old.state) <= set(work.new_state):
+        return False  # a remembered paper was forgotten: the full import recomputes what is taken
+    changed = sorted({*pairs.values(), *left, *(s for s in work.final if s not in old.files)})
+    for slug in changed:
+        fresh._stage(fresh.dir / "papers" / f"{slug}.yaml", work.final[slug], old.files.get(slug))
+    lines = dict(old.lines)
+    for slug in changed:
+        if slug in work.new_state and work.new_state[slug] is not old.state.get(slug):
+            lines[slug] = state_line(slug, work.new_state[slug])
+    fresh.finish(reading.profile, old.profile, work, prints, lines, prune=False)
+    return True

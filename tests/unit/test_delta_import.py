@@ -1,0 +1,118 @@
+"""Property: the watcher's re-import of only the entries an edit touched (delta.py) plans exactly what the
+full import plans: the same files, the same state, the same report, edit after edit."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import tempfile
+import time
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import content, delta, seed
+from generator.model import Metrics, Profile, SeedPaper
+
+OPS = ("abstract", "title", "add", "remove", "reorder", "duplicate", "restore", "header", "date", "same_title")
+
+
+def paper(n: int, day: int = 1) -> SeedPaper:
+    return SeedPaper(0, "CV", dt.date(2020, 1 + n % 3, day), f"Paper Number {n}", ("Ann Author", "Bo Other"),
+                     False, "", n % 2 == 0, f"An abstract about topic {n}.")
+
+
+def edit(profile: Profile, op: str, a: int, b: int, gone: list[SeedPaper]) -> Profile:
+    papers = list(profile.papers)
+    i = a % len(papers)
+    p = papers[i]
+    if op == "abstract":
+        papers[i] = dataclasses.replace(p, abstract=p.abstract + f" More {b}.")
+    elif op == "title":
+        papers[i] = dataclasses.replace(p, title=p.title + ("s" if b % 2 else "!"))
+    elif op == "add":
+        papers.insert(b % (len(papers) + 1), paper(100 + a * 7 + b, 1 + b % 27))
+    elif op == "remove" and len(papers) > 1:
+        gone.append(papers.pop(i))
+    elif op == "reorder":
+        k = 1 + b % len(papers)
+        papers = papers[k:] + papers[:k][::-1]
+    elif op == "duplicate":
+        papers.insert(b % (len(papers) + 1), p)
+    elif op == "restore" and gone:
+        papers.insert(b % (len(papers) + 1), gone.pop(b % len(gone)))
+    elif op == "header":
+        return dataclasses.replace(profile, name=profile.name + " Jr", papers=tuple(papers))
+    elif op == "date":
+        papers[i] = dataclasses.replace(p, date=p.date + dt.timedelta(days=1 + b % 3))
+    elif op == "same_title":
+        papers.insert(b % (len(papers) + 1), dataclasses.replace(paper(200 + b), title=p.title))
+    return dataclasses.replace(profile, papers=tuple(papers))
+
+
+def planned(importer: content.Importer) -> tuple:
+    o = importer.outcome
+    assert o is not None
+    return (importer.files, importer.report, o.prints, o.state, o.lines, o.hidden, o.files, o.taken, o.print_of,
+            importer.state_text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(start=st.integers(2, 6),
+       steps=st.lists(st.lists(st.tuples(st.sampled_from(OPS), st.integers(0, 40), st.integers(0, 40)),
+                               min_size=1, max_size=3), min_size=1, max_size=6))
+def test_a_delta_import_plans_what_the_full_import_plans(start, steps):
+    profile = Profile("Ann Author", "CV", Metrics(h_index=3), tuple(paper(n) for n in range(start)), "seeds/me.txt")
+    gone: list[SeedPaper] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        reading = seed.read(seed.dump(profile), "seeds/me.txt")
+        first = content.Importer(folder / "content", folder)
+        first.plan(reading.profile)
+        first.write()
+        memo = delta.Memo(reading, first, {}, time.time_ns())
+        used = 0
+        for ops in steps:
+            for op, a, b in ops:
+                profile = edit(profile, op, a, b, gone)
+            reading = seed.read(seed.dump(profile), "seeds/me.txt", memo.reading)
+            full = content.Importer(folder / "content", folder)
+            full.plan(reading.profile)
+            quick = content.Importer(folder / "content", folder)
+            if delta.plan(memo, reading, quick):
+                used += 1
+                assert planned(quick) == planned(full)
+            full.write()
+            memo = delta.Memo(reading, quick if quick.outcome else full, {}, time.time_ns())
+
+
+def test_an_abstract_edit_is_merged_alone_and_a_hand_edit_is_noticed(tmp_path):
+    """The common case takes the quick path; a content file changed by hand sends it to the full import."""
+    profile = Profile("Ann Author", "CV", Metrics(), tuple(paper(n) for n in range(30)), "seeds/me.txt")
+    reading = seed.read(seed.dump(profile), "seeds/me.txt")
+    first = content.Importer(tmp_path / "content", tmp_path)
+    first.plan(reading.profile)
+    first.write()
+    listing = {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in (tmp_path / "content").rglob("*.yaml")}
+    memo = delta.Memo(reading, first, listing, time.time_ns())
+    assert delta.unchanged(memo, listing)
+
+    edited = dataclasses.replace(profile, papers=tuple(
+        dataclasses.replace(p, abstract="Rewritten.") if n == 7 else p for n, p in enumerate(profile.papers)))
+    again = seed.read(seed.dump(edited), "seeds/me.txt", reading)
+    assert sum(j is None for j in again.same) == 1
+    quick = content.Importer(tmp_path / "content", tmp_path)
+    assert delta.plan(memo, again, quick)
+    assert quick.report.updated == ["paper-number-7"] and quick.report.changed == {"paper-number-7": ["abstract"]}
+    assert sorted(p.name for p in quick.files) == [".import-state.json", "paper-number-7.yaml"]
+
+    hand = tmp_path / "content" / "papers" / "paper-number-3.yaml"
+    hand.write_text(hand.read_text(encoding="utf-8") + "venue: ICCV\n", encoding="utf-8")
+    now = {**listing, str(hand): (hand.stat().st_mtime_ns, hand.stat().st_size)}
+    assert not delta.unchanged(memo, now)
+    # Same date and size as the memo saw, written within a clock tick of it: read again, and noticed.
+    same_size = hand.read_text(encoding="utf-8").replace("venue: ICCV\n", "")
+    hand.write_text(same_size.replace("Paper Number 3", "Paper Numbr 33"), encoding="utf-8")
+    racy = {**listing, str(hand): listing[str(hand)]}
+    assert not delta.unchanged(delta.Memo(reading, first, racy, time.time_ns()), racy)
