@@ -205,6 +205,7 @@ class Builder:
         self._parsed: dict[str, tuple] | None = None  # content files imports read (see Importer, parsed)
         self.parsed_changed = False
         self.memo: delta.Memo | None = None  # the last import this builder wrote, for the next to start from
+        self.site: Site | None = None  # what the last build that loaded content loaded
 
     @property
     def papers(self) -> cache.PaperCache:
@@ -258,13 +259,26 @@ class Builder:
         importer.plan(reading.profile)
         return importer, reading
 
+    def warm(self) -> None:
+        """Load the site, fingerprint its pages and index its search data, when this builder has not yet
+        (a start on an unchanged site loads nothing), so that the next edit redoes only what it touched.
+        A build like any other (it writes what changed); its problems are the next build's to report."""
+        if self.site is None:
+            try:
+                self.build(force=True)
+            except (InputError, OSError):
+                return
+        if self.site is not None and not self.search_cache.shards:
+            search_files(self.site, self.search_cache)
+
     def prime(self) -> None:
-        """Plan the import of the seed as it is, so that the next seed edit merges only the entries it touched
-        (see delta.py); kept only when content/ is already what the plan would write. Best effort."""
+        """Plan the import of the seed as it is, so that the next seed edit merges only the entries it
+        touched (see delta.py); kept only when content/ is already what that plan would write. Writes
+        nothing. Best effort."""
         if self.memo is not None or not self.do_import:
             return
-        content_dir = self.site_dir / "content"
         try:
+            content_dir = self.site_dir / "content"
             seed_path = find_seed(self.site_dir, load_config(self.site_dir))
             if seed_path is None:
                 return
@@ -290,8 +304,9 @@ class Builder:
             self.env_key = key
         return self.env, self.templates
 
-    def build(self) -> BuildResult:
-        """Import (when the seed or content changed), load, render what changed, write what differs."""
+    def build(self, force: bool = False) -> BuildResult:
+        """Import (when the seed or content changed), load, render what changed, write what differs.
+        ``force``: load and check everything even when no input changed (see prime)."""
         start = time.perf_counter()
         site_dir = self.site_dir
         config = load_config(site_dir)
@@ -308,7 +323,7 @@ class Builder:
         templates_key = template_files(site_dir, theme)
         settings = self.settings(config, out, templates_key, static)
         inputs = cache.digest(settings, content_key)
-        if inputs == self.inputs_key and self.newest_ns + cache.RACY_NS < self.inputs_ns and self.intact(out, static):
+        if not force and inputs == self.inputs_key and self.newest_ns + cache.RACY_NS < self.inputs_ns and self.intact(out, static):
             # Nothing a build reads has changed since the last one, and its output is all in place.
             return BuildResult(site=None, pages=self.page_count, stats=output.WriteStats(unchanged=len(self.outputs) + len(static)),
                                seconds=time.perf_counter() - start, out=out, warnings=exports.warnings(config))
@@ -364,6 +379,7 @@ class Builder:
         self.inputs_key, self.inputs_ns, self.page_count = inputs, started_ns, len(plan)
         memo = self.fps.memo
         self.known = {id(p): (p, memo[id(p)]) for p in site.papers if id(p) in memo}
+        self.site = site
         return BuildResult(site=site, pages=len(plan), stats=stats, seconds=time.perf_counter() - start, out=out,
                            report=report, rendered=len(todo), imported=importer is not None, workers=self.workers,
                            warnings=exports.warnings(config))

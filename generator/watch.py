@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -22,6 +23,8 @@ from .errors import InputError, Problem
 
 DEBOUNCE = 0.2      # seconds of quiet before a burst of changes becomes one rebuild
 MAX_DELAY = 5.0     # ...but never wait longer than this while changes keep coming
+FULL_COLLECT = 50   # rebuilds between two collections of everything (see settle)
+_SETTLED = 0
 TEMP_SUFFIXES = ("~", ".tmp", ".swp", ".swx", ".swo", ".part", ".crdownload", ".bak")
 
 
@@ -46,6 +49,19 @@ class Outcome:
         assert r is not None
         return (f"{what}: {r.rendered} of {r.pages} pages rebuilt, {r.stats.written} files written, "
                 f"{r.stats.removed} removed in {self.milliseconds:.0f} ms")
+
+
+def settle() -> None:
+    """After a rebuild: collect what it left, then freeze what lives on (the site, caches, compiled
+    templates), so that the garbage collector does not walk those again during every rebuild (at 10,000
+    papers that walk took a quarter of a one-paper rebuild). Every FULL_COLLECT rebuilds everything is
+    unfrozen and collected once, so garbage cycles among frozen objects cannot pile up."""
+    global _SETTLED
+    _SETTLED += 1
+    if _SETTLED % FULL_COLLECT == 0:
+        gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def is_temporary(name: str) -> bool:
@@ -222,7 +238,17 @@ class Watcher:
         return (st.st_ino, st.st_mtime_ns, st.st_size) == known
 
     def _loop(self) -> None:
-        self.builder.prime()  # while nothing happens yet: the first seed edit then merges only what it touched
+        # While nothing happens yet, get ready so that the first edit redoes only what it touched.
+        with self.state:
+            self.building = True  # the warm-up writes what changed since the start, if anything
+        try:
+            self.builder.warm()
+        finally:
+            with self.state:
+                self.building = False
+                self.state.notify_all()
+        self.builder.prime()
+        settle()
         while True:
             with self.state:
                 while not self.stopping:
@@ -243,6 +269,7 @@ class Watcher:
                 self.state.notify_all()
             if changed:
                 self.rebuild(changed)
+                settle()
 
     # -- building -------------------------------------------------------------------------------------
     def rebuild(self, changed: list[str], quiet: bool = False) -> Outcome:
