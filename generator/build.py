@@ -17,7 +17,7 @@ from . import cache, content, delta, exports, output, pages, render, search, see
 from .config import SiteConfig, load_config
 from .errors import InputError, Problem
 from .load import Parsed, load_site
-from .model import Site
+from .model import Paper, Site
 
 
 @dataclass
@@ -193,6 +193,8 @@ class Builder:
         self.saved_ns = self.inputs_ns
         self._papers: cache.PaperCache | None = None  # read from the cache only when a build loads content
         self.stats: dict[str, os.stat_result] = {}  # content files stat-ed by this build (path -> stat)
+        self.seen: dict[str, os.stat_result] = {}  # the content files import_inputs last looked at
+        self.seed_key = ""
         self.newest_ns = 0  # the newest modification time among the inputs import_inputs looked at
         self.env_key = ""
         self.env: jinja2.Environment | None = None
@@ -223,24 +225,36 @@ class Builder:
             self._parsed = {path: tuple(entry) for path, entry in found.items() if isinstance(entry[2], dict)}
         return self._parsed
 
-    def import_inputs(self, seed_path: Path | None, content_dir: Path) -> str:
-        """A digest of what an import reads: the seed, the import state and the content files' stats."""
-        parts: list[str | bytes] = [str(seed_path), seed_path.read_bytes() if seed_path else b"-"]
+    def import_inputs(self, seed_path: Path | None, content_dir: Path, written: list[str] | None = None) -> str:
+        """A digest of what an import reads: the seed, the import state and the content files' stats.
+
+        ``written``: the files an import just wrote (site-relative); only those are looked at again, the
+        rest of the last look is kept (a file changed meanwhile then differs next time: never missed)."""
+        if written is None:
+            self.seen = {}
+            for folder in (content_dir, content_dir / "papers"):
+                try:
+                    entries = sorted(os.scandir(folder), key=lambda e: e.name)
+                except OSError:
+                    continue
+                for entry in entries:
+                    if entry.name.endswith(".yaml"):
+                        self.seen[entry.path] = entry.stat()
+            self.seed_key = cache.digest(str(seed_path), seed_path.read_bytes() if seed_path else b"-")
+        else:
+            for rel in written:
+                path = str(self.site_dir / rel)
+                if path.endswith(".yaml") and os.path.dirname(path) in (str(content_dir), str(content_dir / "papers")):
+                    try:
+                        self.seen[path] = os.stat(path)
+                    except OSError:
+                        self.seen.pop(path, None)
+        self.stats = dict(self.seen)  # the load that follows need not ask again
+        self.newest_ns = max((st.st_mtime_ns for st in self.seen.values()), default=0)
         state = content_dir / content.STATE_FILE
-        parts.append(state.read_bytes() if state.is_file() else b"-")
-        listing = []
-        for folder in (content_dir, content_dir / "papers"):
-            try:
-                entries = sorted(os.scandir(folder), key=lambda e: e.name)
-            except OSError:
-                continue
-            for entry in entries:
-                if entry.name.endswith(".yaml"):
-                    st = entry.stat()
-                    listing.append(f"{folder.name}/{entry.name}:{st.st_mtime_ns}:{st.st_size}")
-                    self.stats[entry.path] = st  # the load that follows need not ask again
-                    self.newest_ns = max(self.newest_ns, st.st_mtime_ns)
-        return cache.digest(*parts, "\n".join(listing))
+        listing = "\n".join(f"{os.path.basename(os.path.dirname(path))}/{os.path.basename(path)}:"
+                            f"{st.st_mtime_ns}:{st.st_size}" for path, st in sorted(self.seen.items()))
+        return cache.digest(self.seed_key, state.read_bytes() if state.is_file() else b"-", listing)
 
     def listing(self) -> dict[str, tuple[int, int]]:
         """The content files import_inputs saw: path -> (mtime_ns, size)."""
@@ -364,7 +378,7 @@ class Builder:
         if importer is not None:
             self.newest_ns = 0
             listed = time.time_ns()
-            content_key = self.import_inputs(seed_path, content_dir)
+            content_key = self.import_inputs(seed_path, content_dir, importer.report.written + importer.report.deleted)
             self.memo = delta.Memo(reading, importer, self.listing(), listed)
             import_key = content_key if self.do_import else import_key
             inputs = cache.digest(settings, content_key)
@@ -397,8 +411,10 @@ class Builder:
         kept: dict[str, str] = {}
         todo: list[pages.Page] = []
         out = job.out
+        walk = fps.walk
         for page in plan:
-            fp = cache.digest(page.path, page.template, templates.digest(page.template), shared, fps.walk(page.context))
+            fp = cache.digest(page.path, page.template, templates.digest(page.template), shared,
+                              *[f"{k}={walk(v)}" for k, v in page.context.items()])
             fingerprints[page.path] = fp
             if self.is_kept(page.path, fp, manifest, out):
                 kept[page.path] = manifest[page.path]
@@ -415,7 +431,17 @@ class Builder:
         search_fp = cache.digest("search", fps.of(config), fps.site(site, True))
         search_kept = self.reusable(search_fp, manifest, out)
         need_search = search_kept is None
-        # Exports (BibTeX, CSL-JSON, feeds, sitemap) read every paper, the profile and the page list.
+        # Each paper's cite.bib, like a page, is made again only when its paper, key or URL changed.
+        meta = common["meta"]
+        cites: list[tuple[str, Paper]] = []
+        for paper in site.papers:
+            path = meta.cite_path(paper)
+            fp = fingerprints[path] = cache.digest("cite", fps.walk(paper), *exports.cite_inputs(meta, paper))
+            if self.is_kept(path, fp, manifest, out):
+                kept[path] = manifest[path]
+            else:
+                cites.append((path, paper))
+        # The other exports (BibTeX, CSL-JSON, feeds, sitemap) read every paper, the profile and the pages.
         html_paths = sorted(p.path for p in plan)
         exports_fp = cache.digest("exports", fps.of(config), fps.site(site, True),
                                   fps.of(common["meta"]), cache.digest(*html_paths))
@@ -425,8 +451,10 @@ class Builder:
         def meanwhile() -> None:  # runs while worker processes render, when there are workers
             if importer:
                 importer.stage()
+            for path, paper in cites:
+                add("exports", path, exports.cite_file(meta, paper))
             if exports_kept is None:
-                made_exports.update(exports.files(site, config, html_paths))
+                made_exports.update(exports.files(site, config, html_paths, cite=False))
 
         searched = self.render(env, common, todo, site, need_search, lambda path, data: add("pages", path, data),
                                meanwhile)

@@ -29,11 +29,12 @@ PACKAGE = Path(__file__).resolve().parent
 
 
 def digest(*parts: str | bytes) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-    return h.hexdigest()
+    """A digest of the parts, each followed by a NUL byte (joined first: one update instead of two per part)."""
+    try:
+        data = "\x00".join(parts).encode("utf-8", "surrogatepass")  # type: ignore[arg-type]
+    except TypeError:  # some parts are bytes
+        data = b"\x00".join(p if isinstance(p, bytes) else p.encode("utf-8", "surrogatepass") for p in parts)
+    return hashlib.blake2b(data + b"\x00" if parts else b"", digest_size=16).hexdigest()
 
 
 @functools.lru_cache(maxsize=1)
@@ -69,16 +70,18 @@ class Fingerprints:
 
     def walk(self, value) -> str:
         """A short string that changes whenever ``value`` does (digests stand for papers and containers)."""
+        key = id(value)
+        found = self.memo.get(key)
+        if found is not None:
+            return found
         if value is None or isinstance(value, (str, int, float, bool, dt.date)):
             return repr(value)
-        key = id(value)
-        if key in self.memo:
-            return self.memo[key]
         if isinstance(value, Paper):
             known = self.known.get(key)
             out = known[1] if known and known[0] is value else paper_fingerprint(value)
         elif isinstance(value, (list, tuple)):
-            out = digest(type(value).__name__, *(self.walk(v) for v in value))
+            memo = self.memo
+            out = digest(type(value).__name__, *[memo.get(id(v)) or self.walk(v) for v in value])
         elif isinstance(value, dict):
             out = digest("dict", *(f"{k!r}={self.walk(v)}" for k, v in value.items()))  # same order, same data
         elif callable(getattr(value, "fingerprint", None)):  # e.g. exports.Meta, views.Lookup

@@ -160,19 +160,25 @@ def warnings(config: SiteConfig) -> list[str]:
     return [] if config.base_url else [NO_BASE_URL]
 
 
-def files(site: Site, config: SiteConfig, html_paths: list[str]) -> dict[str, bytes]:
-    """Every export file: per-paper and whole-profile BibTeX, CSL-JSON, feeds, sitemap, robots.txt.
+def cite_file(meta: Meta, paper: Paper) -> bytes:
+    """papers/<slug>/cite.bib: the paper's BibTeX entry."""
+    return meta.bibtex(paper).encode("utf-8")
+
+
+def cite_inputs(meta: Meta, paper: Paper) -> tuple[str, str]:
+    """What a paper's cite.bib depends on besides the paper: its key and its URL."""
+    return meta.key(paper), meta.pdf_url(paper) or meta.url(paper.url)
+
+
+def files(site: Site, config: SiteConfig, html_paths: list[str], cite: bool = True) -> dict[str, bytes]:
+    """Every export file: per-paper (unless not ``cite``) and whole-profile BibTeX, CSL-JSON, feeds,
+    sitemap, robots.txt.
 
     ``html_paths`` are the pages the build renders; the sitemap lists them all but the 404 and redirect pages.
     """
     meta = meta_for(site, config)
-    out: dict[str, bytes] = {}
-    entries = []
-    for paper in site.papers:
-        text = meta.bibtex(paper)
-        out[meta.cite_path(paper)] = text.encode("utf-8")
-        entries.append(text)
-    out[BIB_FILE] = "\n".join(entries).encode("utf-8")
+    out: dict[str, bytes] = {meta.cite_path(p): cite_file(meta, p) for p in site.papers} if cite else {}
+    out[BIB_FILE] = "\n".join(meta.bibtex(p) for p in site.papers).encode("utf-8")
     items = [views.PAPERS.get("csl", csl_json, p, meta.key(p), meta.pdf_url(p) or meta.url(p.url))
              for p in site.papers]
     out[CSL_FILE] = (("[\n" + ",\n".join(items) + "\n]" if items else "[]") + "\n").encode("utf-8")

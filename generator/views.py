@@ -109,17 +109,25 @@ def categories(papers: tuple[Paper, ...]) -> list[Category]:
 @remember_last
 def coauthors(papers: tuple[Paper, ...], owner: str) -> list[Coauthor]:
     """Everyone but the owner, most shared papers first, then by name; slugs unique."""
+    return [Coauthor(name, slug, tuple(papers[i] for i in positions))
+            for name, slug, positions in coauthor_groups(papers, owner)]
+
+
+@remember_last(key=lambda papers, owner: (owner, tuple(p.authors for p in papers)))
+def coauthor_groups(papers: tuple[Paper, ...], owner: str) -> list[tuple[str, str, list[int]]]:
+    """(name, slug, positions of their papers) per coauthor, in the order of ``coauthors``; reused while
+    every paper's authors stay the same (an abstract edit does not change it)."""
     owner_key = name_key(owner)
-    groups: dict[str, list[Paper]] = {}
+    groups: dict[str, list[int]] = {}
     spellings: dict[str, Counter] = {}
-    for paper in papers:
+    for i, paper in enumerate(papers):
         seen = set()
         for name in paper.authors:
             key = name_key(name)
             if not key or key == owner_key or key in seen:
                 continue
             seen.add(key)
-            groups.setdefault(key, []).append(paper)
+            groups.setdefault(key, []).append(i)
             spellings.setdefault(key, Counter())[" ".join(name.split())] += 1
     taken: set[str] = set()
     slug_of = {}
@@ -127,9 +135,9 @@ def coauthors(papers: tuple[Paper, ...], owner: str) -> list[Coauthor]:
         slug = slugs.unique(slugs.slugify(key), taken)
         taken.add(slug)
         slug_of[key] = slug
-    people = [Coauthor(min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0], slug_of[key],
-                       tuple(groups[key])) for key in groups]
-    return sorted(people, key=lambda c: (-len(c.papers), c.name.casefold(), c.slug))
+    people = [(min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0], slug_of[key], groups[key])
+              for key in groups]
+    return sorted(people, key=lambda c: (-len(c[2]), c[0].casefold(), c[1]))
 
 
 def title_terms(title: str) -> set[str]:
