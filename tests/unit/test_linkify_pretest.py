@@ -34,3 +34,21 @@ def test_the_quick_check_agrees_on_the_real_abstracts_and_keeps_their_links():
         assert quick(paper.abstract) == ORIGINAL.pretest(paper.abstract)
     html = markup.render("Code at https://segment-anything.com and www.example.org, e.g. this.")
     assert '<a href="https://segment-anything.com">' in html and '<a href="http://www.example.org">' in html
+
+
+REFERENCE = markup.make_parser(quick=False)
+WORDS = st.sampled_from(["see", "https://github.com/a/b", "www.example.org", "e.g.", "0.6", "a@b.io", "$x$",
+                         "$$y$$", "*em*", "`c`", "[l](https://x.org)", "<b>", "ftp://h.io/x", "end.", "\n\n",
+                         "mailto:a@b.c", "http://", "localhost:8000", "(https://x.org/a_(b))", "ſ.com"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(WORDS, st.sampled_from(PIECES), st.text(max_size=4)), max_size=16).map(" ".join))
+def test_the_quick_parser_renders_exactly_what_linkify_it_alone_renders(text):
+    assert markup.render(text) == REFERENCE.render(text)
+
+
+def test_the_quick_parser_agrees_on_the_real_abstracts():
+    profile = seed.parse((ROOT / "seeds" / "000_fe8ce17d2e942b33.txt").read_bytes())
+    for paper in profile.papers:
+        assert markup.render(paper.abstract) == REFERENCE.render(paper.abstract)
