@@ -13,9 +13,9 @@ if TYPE_CHECKING:
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.I)
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org")
-# Something every text linkify-it's pretest accepts contains (a schema, '//', '@', 'localhost', 'www.', or a
-# dot before a digit or a letter, where host names and their TLDs start): texts without it skip that slow regex.
-LINK_HINT_RE = re.compile(r"(?:https?|ftp|mailto):|//|@|localhost|www\.|\.\d|\.[^\W\d_]", re.I)
+# Something every text linkify-it's pretest accepts contains (a schema, '//', '@', 'localhost', 'www.', an
+# IP-like '.1.' or a dot before a letter, where top-level domains start): texts without it skip that slow regex.
+LINK_HINT_RE = re.compile(r"(?:https?|ftp|mailto):|//|@|localhost|www\.|\.\d{1,3}\.|\.[^\W\d_]", re.I)
 
 
 def is_safe_url(url: str) -> bool:
