@@ -116,6 +116,26 @@ def _search_job() -> dict[str, bytes]:
     return search_files(_JOB[3])
 
 
+class Aside:
+    """``work()`` in a thread of its own; ``join`` waits for it and raises what it raised."""
+
+    def __init__(self, work):
+        self.error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                work()
+            except BaseException as err:  # handed to join()
+                self.error = err
+        self.thread = threading.Thread(target=run, name="scholarsite-aside")
+        self.thread.start()
+
+    def join(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 def static_files(theme: render.Theme) -> dict[str, bytes]:
     """The theme's static/ folders (the most specific theme wins), under static/."""
     files: dict[str, bytes] = {}
@@ -527,13 +547,18 @@ class Builder:
                 searching = pool.submit(_search_job) if need_search else None
                 step = max(100, len(todo) // (4 * workers))
                 chunks = [(i, pool.submit(_render_chunk, i, i + step)) for i in range(0, len(todo), step)]
-                meanwhile()
-                for i, future in chunks:
-                    result = future.result()
-                    if result and result[0] == "error":
-                        raise InputError(result[1])
-                    for page, data in zip(todo[i:i + step], result):
-                        sink(page.path, data)
+                # The workers are forked by now: a thread may run. It writes the import's files while this
+                # thread writes the pages (both mostly wait for the disk).
+                aside = Aside(meanwhile)
+                try:
+                    for i, future in chunks:
+                        result = future.result()
+                        if result and result[0] == "error":
+                            raise InputError(result[1])
+                        for page, data in zip(todo[i:i + step], result):
+                            sink(page.path, data)
+                finally:
+                    aside.join()
                 return searching.result() if searching else {}
         finally:
             _JOB = ()
