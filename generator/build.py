@@ -226,6 +226,7 @@ class Builder:
         self.fps = cache.Fingerprints({})
         self._parsed: dict[str, tuple] | None = None  # content files imports read (see Importer, parsed)
         self.parsed_changed = False
+        self.quick_imports = False  # keep a memo of each import, for the next to merge only what changed (watch)
         self.memo: delta.Memo | None = None  # the last import this builder wrote, for the next to start from
         self.site: Site | None = None  # what the last build that loaded content loaded
 
@@ -309,7 +310,7 @@ class Builder:
         """Plan the import of the seed as it is, so that the next seed edit merges only the entries it
         touched (see delta.py); kept only when content/ is already what that plan would write. Writes
         nothing. Best effort."""
-        if self.memo is not None or not self.do_import:
+        if self.memo is not None or not self.do_import or not self.quick_imports:
             return
         try:
             content_dir = self.site_dir / "content"
@@ -399,7 +400,9 @@ class Builder:
             self.newest_ns = 0
             listed = time.time_ns()
             content_key = self.import_inputs(seed_path, content_dir, importer.report.written + importer.report.deleted)
-            self.memo = delta.Memo(reading, importer, self.listing(), listed)
+            if self.quick_imports:
+                importer.files, importer.data = {}, {}  # written: the memo needs what the plan decided only
+                self.memo = delta.Memo(reading, importer, self.listing(), listed)
             import_key = content_key if self.do_import else import_key
             inputs = cache.digest(settings, content_key)
         self.stats = {}
@@ -427,6 +430,9 @@ class Builder:
         fps = self.fps = cache.Fingerprints({**self.known, **self.papers.hits})
         shared = cache.digest(fps.of({k: v for k, v in common.items() if k != "site"}),
                               fps.site(site, templates.wide))
+        fragments = env.globals.get("fragment")
+        if isinstance(fragments, render.Fragments):
+            fragments.next_build(shared)
         fingerprints: dict[str, str] = {}
         kept: dict[str, str] = {}
         todo: list[pages.Page] = []

@@ -48,7 +48,7 @@ class Meta:
 
     def pdf_url(self, paper: Paper) -> str:
         """The paper's PDF when content gives an absolute http(s) link, else ''."""
-        return paper.pdf.strip() if is_web_url(paper.pdf) else ""
+        return paper.pdf.strip() if paper.pdf and is_web_url(paper.pdf) else ""
 
     def key(self, paper: Paper) -> str:
         return self.keys[paper.slug]
@@ -166,8 +166,9 @@ def cite_file(meta: Meta, paper: Paper) -> bytes:
 
 
 def cite_inputs(meta: Meta, paper: Paper) -> tuple[str, str]:
-    """What a paper's cite.bib depends on besides the paper: its key and its URL."""
-    return meta.key(paper), meta.pdf_url(paper) or meta.url(paper.url)
+    """What a paper's cite.bib depends on besides the paper: its key and the base URL (its URL is made
+    from that and the paper's own fields)."""
+    return meta.key(paper), meta.base_url
 
 
 def files(site: Site, config: SiteConfig, html_paths: list[str], cite: bool = True) -> dict[str, bytes]:

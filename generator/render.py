@@ -108,6 +108,36 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
     return SafeBytecodeCache(str(folder)) if folder else None
 
 
+SCALARS = (str, int, float, bool, type(None))
+
+
+class Fragments:
+    """HTML many pages repeat (a paper's entry in every list that shows it), made once: in a template,
+    ``{% call fragment(paper, root, highlight) %}...{% endcall %}`` stands for the block's output, made the
+    first time these very arguments are seen (objects by identity, so an edited paper is made again).
+    What else a block reads must be the same on every page of a build; ``next_build(key)`` keeps the
+    fragments of the build before while ``key`` (the settings and the profile) stays the same."""
+
+    def __init__(self) -> None:
+        self.key = ""
+        self.now: dict[tuple, tuple] = {}
+        self.before: dict[tuple, tuple] = {}
+
+    def next_build(self, key: str) -> None:
+        self.before = self.now if key == self.key else {}
+        self.now, self.key = {}, key
+
+    def __call__(self, *parts, caller):
+        key = tuple(p if isinstance(p, SCALARS) else id(p) for p in parts)
+        hit = self.now.get(key) or self.before.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], parts) if not isinstance(b, SCALARS)):
+            self.now[key] = hit
+            return hit[1]
+        html = caller()
+        self.now[key] = (parts, html)
+        return html
+
+
 def environment(theme: Theme, site_dir: Path) -> jinja2.Environment:
     """Templates from the site's own ``templates/`` first, then the theme chain."""
     search = [site_dir / "templates"] if (site_dir / "templates").is_dir() else []
@@ -128,6 +158,7 @@ def environment(theme: Theme, site_dir: Path) -> jinja2.Environment:
     env.filters["category_name"] = category_name
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["script_json"] = lambda value: Markup(script_json(value))
+    env.globals["fragment"] = Fragments()
     return env
 
 

@@ -83,6 +83,7 @@ class Watcher:
         if not self.site_dir.is_dir():
             raise InputError(Problem(str(site_dir), 0, "no such folder; give the site folder with --site DIR"))
         self.builder = Builder(self.site_dir)
+        self.builder.quick_imports = True
         self.on_build = on_build
         self.debounce = debounce
         self.verbose = verbose

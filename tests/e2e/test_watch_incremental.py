@@ -23,6 +23,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_a_sequence_of_edits_always_matches_a_fresh_build(site, tmp_path):
     builder = Builder(site, persistent=False)
+    builder.quick_imports = True  # as in watch: seed edits merge only what they touched
     first = builder.build()
     assert first.rendered == first.pages
     seed = site / "seeds" / SEED_NAME
@@ -77,6 +78,7 @@ def test_a_seed_edit_merges_only_its_entry_until_content_changes_by_hand(site, t
     plan = delta.plan
     monkeypatch.setattr(delta, "plan", lambda *args: quick.append(plan(*args)) or quick[-1])
     builder = Builder(site, persistent=False)
+    builder.quick_imports = True
     builder.build()
     seed = site / "seeds" / SEED_NAME
     edit(seed, "We introduce the Segment Anything (SA) project", "We present the Segment Anything (SA) project")
