@@ -131,7 +131,14 @@ class Aside:
         self.thread.start()
 
     def join(self) -> None:
-        self.thread.join()
+        interrupted: BaseException | None = None
+        while self.thread.is_alive():
+            try:
+                self.thread.join()
+            except BaseException as err:  # e.g. a second Ctrl-C: the thread must end before anything is cleaned up
+                interrupted = interrupted or err
+        if interrupted is not None:
+            raise interrupted
         if self.error is not None:
             raise self.error
 
@@ -227,6 +234,7 @@ class Builder:
         self._parsed: dict[str, tuple] | None = None  # content files imports read (see Importer, parsed)
         self.parsed_changed = False
         self.quick_imports = False  # keep a memo of each import, for the next to merge only what changed (watch)
+        self.started_from: delta.Memo | None = None  # the memo the last quick import started from
         self.memo: delta.Memo | None = None  # the last import this builder wrote, for the next to start from
         self.site: Site | None = None  # what the last build that loaded content loaded
 
@@ -250,7 +258,8 @@ class Builder:
         """A digest of what an import reads: the seed, the import state and the content files' stats.
 
         ``written``: the files an import just wrote (site-relative); only those are looked at again, the
-        rest of the last look is kept (a file changed meanwhile then differs next time: never missed)."""
+        rest of the last look is kept (a file whose date or size changed meanwhile then differs next time,
+        so its change is not skipped)."""
         if written is None:
             self.seen = {}
             for folder in (content_dir, content_dir / "papers"):
@@ -288,23 +297,23 @@ class Builder:
         reading = read_seed(seed_path, self.site_dir, memo.reading if memo else None)
         importer = content.Importer(content_dir, self.site_dir, self.parsed)
         if memo and delta.unchanged(memo, self.listing()) and delta.plan(memo, reading, importer):
+            self.started_from = memo
             return importer, reading
+        self.started_from = None
         importer = content.Importer(content_dir, self.site_dir, self.parsed)
         self.parsed_changed = True
         importer.plan(reading.profile)
         return importer, reading
 
     def warm(self) -> None:
-        """Load the site, fingerprint its pages and index its search data, when this builder has not yet
-        (a start on an unchanged site loads nothing), so that the next edit redoes only what it touched.
-        A build like any other (it writes what changed); its problems are the next build's to report."""
-        if self.site is None:
-            try:
-                self.build(force=True)
-            except (InputError, OSError):
-                return
+        """Index the search data of the last build's site when this builder has not yet (a start on an
+        unchanged site loads nothing: see ``build(force=True)``), so that the next edit redoes only what
+        it touched. Best effort."""
         if self.site is not None and not self.search_cache.shards:
-            search_files(self.site, self.search_cache)
+            try:
+                search_files(self.site, self.search_cache)
+            except Exception:  # the next build makes the search data and reports any problem
+                self.search_cache = search.Cache()
 
     def prime(self) -> None:
         """Plan the import of the seed as it is, so that the next seed edit merges only the entries it
@@ -324,11 +333,11 @@ class Builder:
             reading = read_seed(seed_path, self.site_dir)
             importer = content.Importer(content_dir, self.site_dir, self.parsed)
             importer.plan(reading.profile)
-        except (InputError, OSError):
+        except Exception:  # best effort: the next build imports in full and reports any problem
             return
         self.parsed_changed = True
         if not importer.files and not importer.deletions:
-            self.memo = delta.Memo(reading, importer, listing, listed)
+            self.memo = delta.Memo(reading, importer, listing, delta.checked_times(importer, set(), listed, None))
 
     def environment(self, theme: render.Theme, key: str) -> tuple[jinja2.Environment, cache.Templates]:
         """The Jinja environment, reused (templates stay compiled) while no template file changes (``key``:
@@ -401,8 +410,10 @@ class Builder:
             listed = time.time_ns()
             content_key = self.import_inputs(seed_path, content_dir, importer.report.written + importer.report.deleted)
             if self.quick_imports:
+                written = {str(self.site_dir / rel) for rel in importer.report.written}
+                checked = delta.checked_times(importer, written, listed, self.started_from)
                 importer.files, importer.data = {}, {}  # written: the memo needs what the plan decided only
-                self.memo = delta.Memo(reading, importer, self.listing(), listed)
+                self.memo = delta.Memo(reading, importer, self.listing(), checked)
             import_key = content_key if self.do_import else import_key
             inputs = cache.digest(settings, content_key)
         self.stats = {}
@@ -473,17 +484,21 @@ class Builder:
                                   fps.of(common["meta"]), cache.digest(*html_paths))
         exports_kept = self.reusable(exports_fp, manifest, out)
         made_exports: dict[str, bytes] = {}
+        made_cites: dict[str, bytes] = {}
 
-        def meanwhile() -> None:  # runs while worker processes render, when there are workers
+        def meanwhile() -> None:
+            """Runs in a thread while the pages are written, when worker processes render them: it must not
+            touch ``job`` (only this thread adds to it); what it makes is added after it ended."""
             if importer:
                 importer.stage()
-            for path, paper in cites:
-                add("exports", path, exports.cite_file(meta, paper))
+            made_cites.update((path, exports.cite_file(meta, paper)) for path, paper in cites)
             if exports_kept is None:
                 made_exports.update(exports.files(site, config, html_paths, cite=False))
 
         searched = self.render(env, common, todo, site, need_search, lambda path, data: add("pages", path, data),
                                meanwhile)
+        for path, data in made_cites.items():
+            add("exports", path, data)
         for path, data in static.items():
             add("static", path, data)
         for group, fp, reused, produced in (("search", search_fp, search_kept, searched),
@@ -553,8 +568,8 @@ class Builder:
                 searching = pool.submit(_search_job) if need_search else None
                 step = max(100, len(todo) // (4 * workers))
                 chunks = [(i, pool.submit(_render_chunk, i, i + step)) for i in range(0, len(todo), step)]
-                # The workers are forked by now: a thread may run. It writes the import's files while this
-                # thread writes the pages (both mostly wait for the disk).
+                # The workers are forked by now: a thread may run. It stages the import's files and makes
+                # the exports while this thread writes the pages (both mostly wait for the disk).
                 aside = Aside(meanwhile)
                 try:
                     for i, future in chunks:

@@ -7,6 +7,7 @@ and the import state are as that import left them. Otherwise the caller runs the
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,18 +22,20 @@ MAX_RACY = 64  # at most this many files written too recently to trust their dat
 
 @dataclass
 class Memo:
-    """An import that was written, and the content folder it left: path -> (mtime_ns, size), listed at
-    ``listed`` (ns)."""
+    """An import that was written, and the content folder it left: path -> (mtime_ns, size), and for each
+    paper file the time (ns) at which what the import holds for it was known to be what the file held
+    (read then, or written just before)."""
 
     reading: Reading
     importer: Importer
     listing: dict[str, tuple[int, int]]
-    listed: int
+    checked: dict[str, int]
 
 
 def unchanged(memo: Memo, listing: dict[str, tuple[int, int]]) -> bool:
-    """Whether content/ is as the memo's import left it: the same files with the same dates and sizes, the
-    same state file; files written too recently to trust their dates are read again and compared."""
+    """Whether content/ is as the memo's import left it: the same files with the same dates and sizes and
+    the same state file; a paper file modified within 2 s of when it was checked (it could have changed
+    again within one tick of its date, keeping date and size) is read again and compared."""
     importer = memo.importer
     if listing != memo.listing or importer.outcome is None or importer.outcome.pruned:
         return False
@@ -41,17 +44,35 @@ def unchanged(memo: Memo, listing: dict[str, tuple[int, int]]) -> bool:
             return False
     except (OSError, UnicodeDecodeError):
         return False
-    racy = [Path(path) for path, (mtime, _) in listing.items() if mtime + RACY_NS >= memo.listed]
+    papers_dir = str(importer.dir / "papers")
+    racy = [path for path, (mtime, _) in listing.items()
+            if os.path.dirname(path) == papers_dir and mtime + RACY_NS >= memo.checked.get(path, 0)]
     if len(racy) > MAX_RACY:
         return False
-    for path in racy:
-        if path.parent == importer.dir / "papers":  # (the profile is read again by every import)
-            try:
-                if importer.read_paper(path) != importer.outcome.files.get(path.stem):
-                    return False
-            except (InputError, OSError):
+    for path in map(Path, racy):
+        try:
+            if importer.read_paper(path) != importer.outcome.files.get(path.stem):
                 return False
+        except (InputError, OSError):
+            return False
     return True
+
+
+def checked_times(importer: Importer, written: set[str], at: int, before: Memo | None) -> dict[str, int]:
+    """The ``checked`` times after ``importer`` wrote ``written`` (paths) at ``at``: a written file then; a
+    file the import did not read again (a quick import) when the memo it started from checked it; a file
+    the full import read when it read it (``importer.parsed``)."""
+    out = {}
+    for path in importer.outcome.files if importer.outcome else ():
+        name = str(importer.dir / "papers" / f"{path}.yaml")
+        if name in written:
+            out[name] = at
+        elif before is not None:
+            out[name] = before.checked.get(name, 0)
+        else:
+            entry = importer.parsed.get(name)
+            out[name] = entry[3] if entry else 0
+    return out
 
 
 def plan(memo: Memo, reading: Reading, fresh: Importer) -> bool:
@@ -59,7 +80,7 @@ def plan(memo: Memo, reading: Reading, fresh: Importer) -> bool:
     merging only the entries that changed; False when this cannot give the full import's result."""
     old = memo.importer.outcome
     assert old is not None
-    if reading.profile.path != memo.reading.profile.path or len(reading.same) != len(reading.profile.papers):
+    if reading.profile.path != memo.reading.profile.path:
         return False
     by_print = {fp: slug for slug, fp in old.print_of.items()}
     if len(by_print) != len(old.print_of):
@@ -83,8 +104,6 @@ def plan(memo: Memo, reading: Reading, fresh: Importer) -> bool:
     fresh._warn_duplicates(reading.profile)
     fresh.merge_entries(work, incoming, prints, pairs)
     fresh.hide(work, sorted(set(left) - set(pairs.values())))
-    if len(work.new_state) < len(old.state) or not set(old.state) <= set(work.new_state):
-        return False  # a remembered paper was forgotten: the full import recomputes what is taken
     changed = sorted({*pairs.values(), *left, *(s for s in work.final if s not in old.files)})
     for slug in changed:
         fresh._stage(fresh.dir / "papers" / f"{slug}.yaml", work.final[slug], old.files.get(slug))

@@ -23,8 +23,7 @@ from .errors import InputError, Problem
 
 DEBOUNCE = 0.2      # seconds of quiet before a burst of changes becomes one rebuild
 MAX_DELAY = 5.0     # ...but never wait longer than this while changes keep coming
-FULL_COLLECT = 50   # rebuilds between two collections of everything (see settle)
-_SETTLED = 0
+FULL_COLLECT = 50   # rebuilds between two collections of everything (see Watcher.settle)
 TEMP_SUFFIXES = ("~", ".tmp", ".swp", ".swx", ".swo", ".part", ".crdownload", ".bak")
 
 
@@ -49,19 +48,6 @@ class Outcome:
         assert r is not None
         return (f"{what}: {r.rendered} of {r.pages} pages rebuilt, {r.stats.written} files written, "
                 f"{r.stats.removed} removed in {self.milliseconds:.0f} ms")
-
-
-def settle() -> None:
-    """After a rebuild: collect what it left, then freeze what lives on (the site, caches, compiled
-    templates), so that the garbage collector does not walk those again during every rebuild (at 10,000
-    papers that walk took a quarter of a one-paper rebuild). Every FULL_COLLECT rebuilds everything is
-    unfrozen and collected once, so garbage cycles among frozen objects cannot pile up."""
-    global _SETTLED
-    _SETTLED += 1
-    if _SETTLED % FULL_COLLECT == 0:
-        gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 def is_temporary(name: str) -> bool:
@@ -100,6 +86,8 @@ class Watcher:
         self.own: dict[str, tuple[int, int, int]] = {}  # what our import wrote -> (inode, mtime_ns, size) after
         self.watched: dict[str, tuple[object, int]] = {}  # folder -> (watchdog watch, inode)
         self.stopping = False
+        self.settled = 0  # rebuilds since the watcher started (see settle)
+        self.frozen_env = 0  # id() of the template environment when objects were last frozen
         self.observer = None
         self.thread = threading.Thread(target=self._loop, name="scholarsite-rebuild", daemon=True)
         self.handler = _Handler(self)
@@ -239,17 +227,13 @@ class Watcher:
         return (st.st_ino, st.st_mtime_ns, st.st_size) == known
 
     def _loop(self) -> None:
-        # While nothing happens yet, get ready so that the first edit redoes only what it touched.
-        with self.state:
-            self.building = True  # the warm-up writes what changed since the start, if anything
-        try:
-            self.builder.warm()
-        finally:
-            with self.state:
-                self.building = False
-                self.state.notify_all()
+        # While nothing happens yet, get ready so that the first edit redoes only what it touched: load
+        # the site (a start on an unchanged site loaded nothing), index its search data, plan the import.
+        if self.builder.site is None and self.error is None:
+            self.rebuild(["changes made during the start"], quiet=True, force=True)
+        self.builder.warm()
         self.builder.prime()
-        settle()
+        self.settle()
         while True:
             with self.state:
                 while not self.stopping:
@@ -270,19 +254,19 @@ class Watcher:
                 self.state.notify_all()
             if changed:
                 self.rebuild(changed)
-                settle()
+                self.settle()
 
     # -- building -------------------------------------------------------------------------------------
-    def rebuild(self, changed: list[str], quiet: bool = False) -> Outcome:
+    def rebuild(self, changed: list[str], quiet: bool = False, force: bool = False) -> Outcome:
         """One build; failures keep the last good site and are reported, never raised.
 
-        ``quiet``: a build that found nothing to do is not reported.
+        ``quiet``: a build that found nothing to do is not reported. ``force``: see Builder.build.
         """
         with self.state:
             self.building = True
         start = time.perf_counter()
         try:
-            result = self.builder.build()
+            result = self.builder.build(force=force)
             outcome = Outcome(changed, True, (time.perf_counter() - start) * 1000, result=result)
             if result.report:
                 self._remember_own(result.report.written)
@@ -302,6 +286,21 @@ class Watcher:
             return outcome
         self._finish(outcome)
         return outcome
+
+    def settle(self) -> None:
+        """After a rebuild: collect what it left, then freeze what lives on (the site, the caches, the
+        compiled templates), so that the garbage collector does not walk those again during every
+        rebuild (at 10,000 papers that walk took a quarter of a one-paper rebuild). Frozen objects are
+        never collected: when the templates were loaded again (the old ones hold reference cycles), and
+        every FULL_COLLECT rebuilds in any case, everything is unfrozen and collected first, so garbage
+        kept by freezing stays bounded."""
+        self.settled += 1
+        env = id(self.builder.env)
+        if self.settled % FULL_COLLECT == 0 or env != self.frozen_env:
+            gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self.frozen_env = env
 
     def _watch_new_folders(self) -> None:
         try:

@@ -116,9 +116,9 @@ def test_serve_command_prints_its_address_and_stops_on_ctrl_c(site):
 def test_a_request_during_a_rebuild_waits_for_it(server, site):
     real_build = server.watcher.builder.build
 
-    def slow_build():
+    def slow_build(**options):
         time.sleep(1.0)  # a rebuild long enough for a request to arrive in the middle of it
-        return real_build()
+        return real_build(**options)
 
     server.watcher.builder.build = slow_build
     seed = site / "seeds" / SEED_NAME

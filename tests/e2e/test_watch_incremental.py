@@ -142,13 +142,30 @@ def test_a_template_reading_all_papers_is_rebuilt_when_any_paper_changes(site, t
 
 
 def test_rendering_in_two_processes_makes_the_same_site(site, tmp_path):
-    code = ("import sys; from pathlib import Path; from generator import build as b; b.PARALLEL_MIN = 10; "
-            "print(b.Builder(Path(sys.argv[1]), persistent=False).build().workers)")
+    # Also records which threads add output files: the commit is not shared between threads, so only the
+    # main thread may (the exports and the import's files are made in a thread beside it).
+    code = ("import sys, threading; from pathlib import Path; from generator import build as b, output; "
+            "b.PARALLEL_MIN = 10; adders = set(); add = output.Commit.add; "
+            "output.Commit.add = lambda self, *a: (adders.add(threading.current_thread().name), add(self, *a))[1]; "
+            "print(b.Builder(Path(sys.argv[1]), persistent=False).build().workers, *sorted(adders))")
     done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, cwd=ROOT,
                           timeout=300)
     assert done.returncode == 0, done.stderr
     if (os.cpu_count() or 1) > 1:
-        assert done.stdout.strip() == "2"
+        assert done.stdout.split() == ["2", "MainThread"]
+    assert_same_as_fresh(site, tmp_path)
+    # Into the output that now exists (staged file by file), with every page and every cite.bib changed:
+    # the pages written while the exports and the import's files are made beside them land intact.
+    (site / "site.yaml").write_text("title: Ross Girshick\nbase_url: https://example.org/me/\n", encoding="utf-8")
+    seed_file = site / "seeds" / SEED_NAME
+    seed_file.write_text(seed_file.read_text(encoding="utf-8").replace("Ross Girshick", "Ross B. Girshick"),
+                         encoding="utf-8")
+    again = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, cwd=ROOT,
+                           timeout=300)
+    assert again.returncode == 0, again.stderr
+    if (os.cpu_count() or 1) > 1:
+        assert again.stdout.split() == ["2", "MainThread"]
+    assert "https://example.org/me/papers/" in (site / "output/sitemap.xml").read_text(encoding="utf-8")
     assert_same_as_fresh(site, tmp_path)
 
 
