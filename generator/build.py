@@ -295,12 +295,12 @@ class Builder:
         this builder's last import (see delta.py), else the whole seed."""
         memo = self.memo
         reading = read_seed(seed_path, self.site_dir, memo.reading if memo else None)
-        importer = content.Importer(content_dir, self.site_dir, self.parsed)
+        importer = content.Importer(content_dir, self.site_dir, self.parsed, keep=self.quick_imports)
         if memo and delta.unchanged(memo, self.listing()) and delta.plan(memo, reading, importer):
             self.started_from = memo
             return importer, reading
         self.started_from = None
-        importer = content.Importer(content_dir, self.site_dir, self.parsed)
+        importer = content.Importer(content_dir, self.site_dir, self.parsed, keep=self.quick_imports)
         self.parsed_changed = True
         importer.plan(reading.profile)
         return importer, reading
@@ -331,7 +331,7 @@ class Builder:
             self.import_inputs(seed_path, content_dir)
             listing, self.stats = self.listing(), {}
             reading = read_seed(seed_path, self.site_dir)
-            importer = content.Importer(content_dir, self.site_dir, self.parsed)
+            importer = content.Importer(content_dir, self.site_dir, self.parsed, keep=self.quick_imports)
             importer.plan(reading.profile)
         except Exception:  # best effort: the next build imports in full and reports any problem
             return
@@ -374,6 +374,8 @@ class Builder:
         importer = reading = None
         if seed_path is not None and import_key != self.import_key:
             importer, reading = self.plan_import(seed_path, content_dir)
+            if not self.quick_imports:
+                reading = None  # only a memo needs it: let it go before worker processes inherit it
         planned = Parsed(importer.files, {p: d for p, d in importer.data.items() if p.parent.name == "papers"}
                          ) if importer else {}
         if not (content_dir / "profile.yaml").exists() and content_dir / "profile.yaml" not in planned:
@@ -566,7 +568,7 @@ class Builder:
         try:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 searching = pool.submit(_search_job) if need_search else None
-                step = max(100, len(todo) // (4 * workers))
+                step = max(50, len(todo) // (16 * workers))  # small chunks: written soon after rendered
                 chunks = [(i, pool.submit(_render_chunk, i, i + step)) for i in range(0, len(todo), step)]
                 # The workers are forked by now: a thread may run. It stages the import's files and makes
                 # the exports while this thread writes the pages (both mostly wait for the disk).

@@ -169,7 +169,8 @@ def untracked(existing: dict[str, dict], known: dict[str, dict]) -> dict[str, di
 class Importer:
     """Plans an import in memory; ``write`` applies it. Nothing is written when planning fails."""
 
-    def __init__(self, content_dir: Path, site_dir: Path, parsed: dict[str, tuple] | None = None):
+    def __init__(self, content_dir: Path, site_dir: Path, parsed: dict[str, tuple] | None = None,
+                 keep: bool = False):
         self.dir = content_dir
         self.site_dir = site_dir
         # Paper files parsed by an earlier import in this process: path -> (mtime_ns, size, data, read at).
@@ -181,6 +182,7 @@ class Importer:
         self.fresh: list[Path] = []  # paper files staged in new_papers (content/papers/ did not exist)
         self.new_papers = content_dir / ".papers.new"
         self.report = Report()
+        self.keep = keep  # keep the plan's Outcome (for a quick import next: see delta.py)
         self.outcome: Outcome | None = None  # what a plan decided, for the next import to start from
 
     def rel(self, path: Path) -> str:
@@ -333,6 +335,8 @@ class Importer:
         self._plan_profile(profile, profile_base)
         self._stage_state({"version": 1, "profile": profile_fields(profile),
                            "papers": work.new_state, "removed": sorted(work.hidden)}, lines)
+        if not self.keep:
+            return  # at 10,000 papers the outcome is tens of MiB, and every worker process would inherit it
         final = work.final
         taken = set(final) | set(work.new_state) | {alias for data in final.values() for alias in alias_list(data)}
         self.outcome = Outcome(prints, work.new_state, lines, work.hidden, final, taken, prune, work.print_of,

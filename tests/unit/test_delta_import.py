@@ -96,7 +96,7 @@ def test_a_delta_import_plans_what_the_full_import_plans(start, steps):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         reading = seed.read(seed.dump(profile), "seeds/me.txt")
-        first = content.Importer(folder / "content", folder)
+        first = content.Importer(folder / "content", folder, keep=True)
         first.plan(reading.profile)
         first.write()
         memo = delta.Memo(reading, first, {}, {})
@@ -105,9 +105,9 @@ def test_a_delta_import_plans_what_the_full_import_plans(start, steps):
             for op, a, b in ops:
                 profile = edit(profile, op, a, b, gone)
             reading = seed.read(seed.dump(profile), "seeds/me.txt", memo.reading)
-            full = content.Importer(folder / "content", folder)
+            full = content.Importer(folder / "content", folder, keep=True)
             full.plan(reading.profile)
-            quick = content.Importer(folder / "content", folder)
+            quick = content.Importer(folder / "content", folder, keep=True)
             if delta.plan(memo, reading, quick):
                 used += 1
                 assert planned(quick) == planned(full)
@@ -115,7 +115,7 @@ def test_a_delta_import_plans_what_the_full_import_plans(start, steps):
             memo = delta.Memo(reading, quick if quick.outcome else full, {}, {})
             if hand:
                 hand_edit(folder / "content" / "papers", *hand)
-                again = content.Importer(folder / "content", folder)
+                again = content.Importer(folder / "content", folder, keep=True)
                 again.plan(reading.profile)
                 again.write()
                 memo = delta.Memo(reading, again, {}, {})
@@ -125,7 +125,7 @@ def test_an_abstract_edit_is_merged_alone_and_a_hand_edit_is_noticed(tmp_path):
     """The common case takes the quick path; a content file changed by hand sends it to the full import."""
     profile = Profile("Ann Author", "CV", Metrics(), tuple(paper(n) for n in range(30)), "seeds/me.txt")
     reading = seed.read(seed.dump(profile), "seeds/me.txt")
-    first = content.Importer(tmp_path / "content", tmp_path)
+    first = content.Importer(tmp_path / "content", tmp_path, keep=True)
     first.plan(reading.profile)
     first.write()
     listing = {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in (tmp_path / "content").rglob("*.yaml")}
@@ -136,7 +136,7 @@ def test_an_abstract_edit_is_merged_alone_and_a_hand_edit_is_noticed(tmp_path):
         dataclasses.replace(p, abstract="Rewritten.") if n == 7 else p for n, p in enumerate(profile.papers)))
     again = seed.read(seed.dump(edited), "seeds/me.txt", reading)
     assert sum(j is None for j in again.same) == 1
-    quick = content.Importer(tmp_path / "content", tmp_path)
+    quick = content.Importer(tmp_path / "content", tmp_path, keep=True)
     assert delta.plan(memo, again, quick)
     assert quick.report.updated == ["paper-number-7"] and quick.report.changed == {"paper-number-7": ["abstract"]}
     assert sorted(p.name for p in quick.files) == [".import-state.json", "paper-number-7.yaml"]
