@@ -397,6 +397,7 @@ class Builder:
             # output's journal comes first (a full disk fails there, before content/ changes).
             report = None
             job.prepare()
+            wrote = time.time_ns()  # a file saved after the import's write has a date from here on
             if importer:
                 importer.write()
                 report = importer.report
@@ -409,11 +410,11 @@ class Builder:
             raise
         if importer is not None:
             self.newest_ns = 0
-            listed = time.time_ns()
             content_key = self.import_inputs(seed_path, content_dir, importer.report.written + importer.report.deleted)
             if self.quick_imports:
                 written = {str(self.site_dir / rel) for rel in importer.report.written}
-                checked = delta.checked_times(importer, written, listed, self.started_from)
+                checked = delta.checked_times(importer, written, wrote, self.started_from)
+                self.started_from = None  # (let the memo before go)
                 importer.files, importer.data = {}, {}  # written: the memo needs what the plan decided only
                 self.memo = delta.Memo(reading, importer, self.listing(), checked)
             import_key = content_key if self.do_import else import_key

@@ -150,14 +150,17 @@ def test_an_abstract_edit_is_merged_alone_and_a_hand_edit_is_noticed(tmp_path):
 
     # Saved again within one tick of its date, keeping date and size, after the import had checked it:
     # a file modified within 2 s of being checked is read again, so this is noticed.
+    # (Dated 5 s ago, so only when it was checked, not the time now, can make it suspect.)
     other = tmp_path / "content" / "papers" / "paper-number-5.yaml"
-    st = other.stat()
-    checked = {**dict.fromkeys(listing, time.time_ns()), str(other): st.st_mtime_ns + 1_000_000_000}
-    assert delta.unchanged(delta.Memo(reading, first, listing, checked), listing)
+    dated = time.time_ns() - 5_000_000_000
+    os.utime(other, ns=(dated, dated))
+    listing = {**listing, str(other): (dated, other.stat().st_size)}
+    checked = {**dict.fromkeys(listing, time.time_ns()), str(other): dated + 1_000_000_000}
+    assert delta.unchanged(delta.Memo(reading, first, listing, dict(checked)), listing)
     other.write_text(other.read_text(encoding="utf-8").replace("Paper Number 5", "Paper Numbr 55"), encoding="utf-8")
-    os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.utime(other, ns=(dated, dated))
     assert (other.stat().st_mtime_ns, other.stat().st_size) == listing[str(other)]
-    assert not delta.unchanged(delta.Memo(reading, first, listing, checked), listing)
+    assert not delta.unchanged(delta.Memo(reading, first, listing, dict(checked)), listing)
     # Checked long after its date, the same file is trusted by its date and size (no reading).
-    trusted = {**checked, str(other): st.st_mtime_ns + 3_000_000_000}
+    trusted = {**checked, str(other): dated + 3_000_000_000}
     assert delta.unchanged(delta.Memo(reading, first, listing, trusted), listing)
