@@ -36,6 +36,7 @@ class Report:
     conflicts: list[merge.Conflict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    stamps: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # written -> (inode, mtime_ns, size) as written
     deleted: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -435,6 +436,17 @@ class Importer:
             raise
         self.fresh = fresh
 
+    def _wrote(self, path: Path) -> None:
+        """Note a file as written, with its stamp taken right away (a watcher tells its own writes from a
+        user's save that follows them by it)."""
+        rel = self.rel(path)
+        self.report.written.append(rel)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return
+        self.report.stamps[rel] = (st.st_ino, st.st_mtime_ns, st.st_size)
+
     def discard(self) -> None:
         """Remove whatever ``stage`` wrote (the import is abandoned)."""
         for tmp, _ in self.staged or []:
@@ -448,10 +460,11 @@ class Importer:
         self.stage()
         if self.fresh:
             os.replace(self.new_papers, self.dir / "papers")
-            self.report.written += [self.rel(p) for p in self.fresh]
+            for path in self.fresh:
+                self._wrote(path)
         for tmp, path in sorted(self.staged or [], key=lambda tp: (tp[1].name == STATE_FILE, tp[1])):
             tmp.replace(path)
-            self.report.written.append(self.rel(path))
+            self._wrote(path)
         self.report.written.sort(key=lambda rel: (rel.endswith(STATE_FILE), rel))
         for path in sorted(self.deletions):
             path.unlink(missing_ok=True)

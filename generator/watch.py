@@ -269,7 +269,7 @@ class Watcher:
             result = self.builder.build(force=force)
             outcome = Outcome(changed, True, (time.perf_counter() - start) * 1000, result=result)
             if result.report:
-                self._remember_own(result.report.written)
+                self._remember_own(result.report.written, result.report.stamps)
         except InputError as err:
             outcome = Outcome(changed, False, (time.perf_counter() - start) * 1000, problems=err.problems)
         except Exception as err:  # a bug: report it and keep watching
@@ -339,8 +339,15 @@ class Watcher:
         if self.on_build:
             self.on_build(outcome)
 
-    def _remember_own(self, written: list[str]) -> None:
-        paths = {str(self.site_dir / rel) for rel in written}
+    def _remember_own(self, written: list[str], stamps: dict[str, tuple[int, int, int]] | None = None) -> None:
+        """Remember what the import wrote, so that the events of those writes trigger nothing. A file's stamp
+        is the one the import took right after writing it (``stamps``): a user's save that follows, even
+        before this runs, then differs and is a change."""
+        stamps = stamps or {}
+        for rel in written:
+            if rel in stamps:
+                self.own[str(self.site_dir / rel)] = stamps[rel]
+        paths = {str(self.site_dir / rel) for rel in written if rel not in stamps}
         for rel in written:  # the folders the import may have made, too
             paths.update(str(self.site_dir / parent) for parent in Path(rel).parents if parent != Path("."))
         for path in paths:

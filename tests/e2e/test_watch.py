@@ -202,3 +202,18 @@ def test_a_content_folder_made_again_is_still_watched(site, watcher, tmp_path):
     assert wait_builds(watcher, before + 1).ok
     assert "Watched Again" in page(site, "papers/segment-anything/index.html")
     assert_same_as_fresh(site, tmp_path)
+
+
+def test_a_save_right_after_the_import_wrote_the_file_is_a_change(site):
+    """The watcher ignores the events of the import's own writes by their stamps, taken as each file was
+    written: a user's save that lands before the watcher looks is still a change."""
+    w = Watcher(site, log=lambda line: None)  # not started: no thread, no observer
+    result = w.builder.build()
+    assert result.report is not None
+    mine, other = "content/papers/segment-anything.yaml", "content/papers/mask-r-cnn.yaml"
+    assert {mine, other} <= set(result.report.written)
+    paper = site / mine
+    paper.write_text(paper.read_text(encoding="utf-8") + "venue: ICCV\n", encoding="utf-8")
+    w._remember_own(result.report.written, result.report.stamps)
+    assert not w._own_write(str(paper))
+    assert w._own_write(str(site / other))
