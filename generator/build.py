@@ -219,8 +219,7 @@ class Builder:
             self.import_key, self.outputs, self.inputs_key, self.page_count, self.inputs_ns = "", {}, "", 0, 0
         self.saved_ns = self.inputs_ns
         self._papers: cache.PaperCache | None = None  # read from the cache only when a build loads content
-        self.stats: dict[str, os.stat_result] = {}  # content files stat-ed by this build (path -> stat)
-        self.seen: dict[str, os.stat_result] = {}  # the content files import_inputs last looked at
+        self.seen: dict[str, os.stat_result] = {}  # the content files import_inputs last looked at (path -> stat)
         self.seed_key = ""
         self.newest_ns = 0  # the newest modification time among the inputs import_inputs looked at
         self.env_key = ""
@@ -279,7 +278,6 @@ class Builder:
                         self.seen[path] = os.stat(path)
                     except OSError:
                         self.seen.pop(path, None)
-        self.stats = dict(self.seen)  # the load that follows need not ask again
         self.newest_ns = max((st.st_mtime_ns for st in self.seen.values()), default=0)
         state = content_dir / content.STATE_FILE
         listing = "\n".join(f"{os.path.basename(os.path.dirname(path))}/{os.path.basename(path)}:"
@@ -288,11 +286,12 @@ class Builder:
 
     def listing(self) -> dict[str, tuple[int, int]]:
         """The content files import_inputs saw: path -> (mtime_ns, size)."""
-        return {path: (st.st_mtime_ns, st.st_size) for path, st in self.stats.items()}
+        return {path: (st.st_mtime_ns, st.st_size) for path, st in self.seen.items()}
 
-    def plan_import(self, seed_path: Path, content_dir: Path) -> tuple[content.Importer, seed.Reading]:
+    def plan_import(self, seed_path: Path, content_dir: Path) -> tuple[content.Importer, seed.Reading | None]:
         """The import of the seed, planned: only the entries an edit touched when nothing else changed since
-        this builder's last import (see delta.py), else the whole seed."""
+        this builder's last import (see delta.py), else the whole seed. The seed's reading comes back only
+        for a memo (``quick_imports``): one-shot builds let it go before worker processes inherit it."""
         memo = self.memo
         reading = read_seed(seed_path, self.site_dir, memo.reading if memo else None)
         importer = content.Importer(content_dir, self.site_dir, self.parsed, keep=self.quick_imports)
@@ -303,7 +302,7 @@ class Builder:
         importer = content.Importer(content_dir, self.site_dir, self.parsed, keep=self.quick_imports)
         self.parsed_changed = True
         importer.plan(reading.profile)
-        return importer, reading
+        return importer, reading if self.quick_imports else None
 
     def warm(self) -> None:
         """Index the search data of the last build's site when this builder has not yet (a start on an
@@ -327,17 +326,13 @@ class Builder:
             if seed_path is None:
                 return
             listed = time.time_ns()
-            self.stats = {}
             self.import_inputs(seed_path, content_dir)
-            listing, self.stats = self.listing(), {}
-            reading = read_seed(seed_path, self.site_dir)
-            importer = content.Importer(content_dir, self.site_dir, self.parsed, keep=self.quick_imports)
-            importer.plan(reading.profile)
+            importer, reading = self.plan_import(seed_path, content_dir)
         except Exception:  # best effort: the next build imports in full and reports any problem
             return
-        self.parsed_changed = True
-        if not importer.files and not importer.deletions:
-            self.memo = delta.Memo(reading, importer, listing, delta.checked_times(importer, set(), listed, None))
+        if reading is not None and not importer.files and not importer.deletions:
+            checked = delta.checked_times(importer, set(), listed, None)
+            self.memo = delta.Memo(reading, importer, self.listing(), checked)
 
     def environment(self, theme: render.Theme, key: str) -> tuple[jinja2.Environment, cache.Templates]:
         """The Jinja environment, reused (templates stay compiled) while no template file changes (``key``:
@@ -358,7 +353,7 @@ class Builder:
         output.check_output_dir(out, site_dir)
         theme = render.find_theme(site_dir, config.theme)  # a missing theme fails before anything is read
         content_dir = site_dir / "content"
-        self.stats, self.newest_ns = {}, 0
+        self.newest_ns = 0
         started_ns = time.time_ns()  # inputs changed after this may be missed by the stats: see the fast path
         seed_path = find_seed(site_dir, config) if self.do_import else None
         content_key = self.import_inputs(seed_path, content_dir)
@@ -367,24 +362,24 @@ class Builder:
         templates_key = template_files(site_dir, theme)
         settings = self.settings(config, out, templates_key, static)
         inputs = cache.digest(settings, content_key)
-        if not force and inputs == self.inputs_key and self.newest_ns + cache.RACY_NS < self.inputs_ns and self.intact(out, static):
+        if (not force and inputs == self.inputs_key and self.newest_ns + cache.RACY_NS < self.inputs_ns
+                and self.intact(out, static)):
             # Nothing a build reads has changed since the last one, and its output is all in place.
-            return BuildResult(site=None, pages=self.page_count, stats=output.WriteStats(unchanged=len(self.outputs) + len(static)),
-                               seconds=time.perf_counter() - start, out=out, warnings=exports.warnings(config))
+            kept = output.WriteStats(unchanged=len(self.outputs) + len(static))
+            return BuildResult(site=None, pages=self.page_count, stats=kept, seconds=time.perf_counter() - start,
+                               out=out, warnings=exports.warnings(config))
         importer = reading = None
         if seed_path is not None and import_key != self.import_key:
             importer, reading = self.plan_import(seed_path, content_dir)
-            if not self.quick_imports:
-                reading = None  # only a memo needs it: let it go before worker processes inherit it
         planned = Parsed(importer.files, {p: d for p, d in importer.data.items() if p.parent.name == "papers"}
                          ) if importer else {}
         if not (content_dir / "profile.yaml").exists() and content_dir / "profile.yaml" not in planned:
             raise InputError(Problem("content/profile.yaml", 0, "no content yet: put a seed in seeds/ "
                                                                  "(or write content/profile.yaml by hand)"))
         self.papers.hits = {}
-        self.papers.stats = self.stats
+        self.papers.stats = self.seen  # the load need not ask again
         site = load_site(content_dir, site_dir, planned, self.papers)
-        self.papers.stats = self.stats = {}
+        self.papers.stats = {}
         env, templates = self.environment(theme, templates_key)
         plan = pages.plan(site, config)
         check_unique(plan)
@@ -419,7 +414,6 @@ class Builder:
                 self.memo = delta.Memo(reading, importer, self.listing(), checked)
             import_key = content_key if self.do_import else import_key
             inputs = cache.digest(settings, content_key)
-        self.stats = {}
         before = set(self.outputs)
         self.remember(made, kept, fingerprints)
         self.dirty |= (bool(todo) or need_search or exports_kept is None or import_key != self.import_key
@@ -591,13 +585,16 @@ class Builder:
         """Keep what this builder knows for the next process (best effort)."""
         if not self.persistent:
             return
-        if self._papers is not None and self._papers.changed:
-            self._papers.forget_missing({str(p) for p in (self.site_dir / "content" / "papers").glob("*.yaml")})
-            cache.save(self.site_dir, {"papers": self._papers.to_json()}, cache.PAPERS_FILE)
-            self._papers.changed = False
-        if self._parsed is not None and self.parsed_changed:
+        papers = self._papers if self._papers is not None and self._papers.changed else None
+        parsed = self._parsed if self._parsed is not None and self.parsed_changed else None
+        if papers is not None or parsed is not None:
             present = {str(p) for p in (self.site_dir / "content" / "papers").glob("*.yaml")}
-            files = {path: list(entry) for path, entry in sorted(self._parsed.items())
+        if papers is not None:
+            papers.forget_missing(present)
+            cache.save(self.site_dir, {"papers": papers.to_json()}, cache.PAPERS_FILE)
+            papers.changed = False
+        if parsed is not None:
+            files = {path: list(entry) for path, entry in sorted(parsed.items())
                      if path in present and cache.plain_json(entry[2])}
             cache.save(self.site_dir, {"files": files}, cache.CONTENT_FILE)
             self.parsed_changed = False

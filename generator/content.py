@@ -36,7 +36,7 @@ class Report:
     conflicts: list[merge.Conflict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
-    stamps: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # written -> (inode, mtime_ns, size) as written
+    stamps: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # written -> (inode, mtime_ns, size)
     deleted: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -331,15 +331,17 @@ class Importer:
                 work.print_of[slug] = merge.fingerprint(work.known[slug])
 
     def finish(self, profile: Profile, profile_base: dict | None, work: Work, prints: list[str],
-               lines: dict[str, str], prune: bool) -> None:
-        """Plan the profile and the state file; keep the outcome for the next import."""
+               lines: dict[str, str], prune: bool, taken: set[str] | None = None) -> None:
+        """Plan the profile and the state file; keep the outcome for the next import (``taken``: the
+        slugs no new paper may take next time, when the caller knows them)."""
         self._plan_profile(profile, profile_base)
         self._stage_state({"version": 1, "profile": profile_fields(profile),
                            "papers": work.new_state, "removed": sorted(work.hidden)}, lines)
         if not self.keep:
             return  # at 10,000 papers the outcome is tens of MiB, and every worker process would inherit it
         final = work.final
-        taken = set(final) | set(work.new_state) | {alias for data in final.values() for alias in alias_list(data)}
+        if taken is None:
+            taken = set(final) | set(work.new_state) | {alias for data in final.values() for alias in alias_list(data)}
         self.outcome = Outcome(prints, work.new_state, lines, work.hidden, final, taken, prune, work.print_of,
                                profile_fields(profile))
 

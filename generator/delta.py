@@ -102,7 +102,7 @@ def plan(memo: Memo, reading: Reading, fresh: Importer) -> bool:
     left = {slug: old.state[slug] for slug, fp in old.print_of.items() if fp not in now}
     rest = {i: fields for i, fields in incoming.items() if i not in pairs}
     pairs.update(fresh.pair(left, untracked(old.files, old.state), rest, prints))
-    work = Work(old.files, old.state, memo.importer.outcome.hidden, set(old.taken), final=dict(old.files),
+    work = Work(old.files, old.state, old.hidden, set(old.taken), final=dict(old.files),
                 new_state=dict(old.state), hidden=set(), print_of=dict(old.print_of))
     fresh.report.total = len(prints)
     fresh._warn_duplicates(reading.profile)
@@ -115,5 +115,6 @@ def plan(memo: Memo, reading: Reading, fresh: Importer) -> bool:
     for slug in changed:
         if slug in work.new_state and work.new_state[slug] is not old.state.get(slug):
             lines[slug] = state_line(slug, work.new_state[slug])
-    fresh.finish(reading.profile, old.profile, work, prints, lines, prune=False)
+    # No file, remembered slug or alias went away: what is taken now is what was, plus the new slugs.
+    fresh.finish(reading.profile, old.profile, work, prints, lines, prune=False, taken=work.taken)
     return True

@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import markup, yamlio
+from . import markup, views, yamlio
 from .cache import code_version
 from .search import script_json
 from .errors import InputError, Problem
@@ -108,34 +108,25 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
     return SafeBytecodeCache(str(folder)) if folder else None
 
 
-SCALARS = (str, int, float, bool, type(None))
-
-
 class Fragments:
     """HTML many pages repeat (a paper's entry in every list that shows it), made once: in a template,
     ``{% call fragment(paper, root, highlight) %}...{% endcall %}`` stands for the block's output, made the
-    first time these very arguments are seen (objects by identity, so an edited paper is made again).
-    What else a block reads must be the same on every page of a build; ``next_build(key)`` keeps the
-    fragments of the build before while ``key`` (the settings and the profile) stays the same."""
+    first time this very object (the first argument) is seen with equal other arguments (so an edited
+    paper is made again). What else a block reads must be the same on every page of a build;
+    ``next_build(key)`` keeps the fragments of the build before while ``key`` (the settings and the
+    profile) stays the same. A views.PaperMemo keeps them."""
 
     def __init__(self) -> None:
         self.key = ""
-        self.now: dict[tuple, tuple] = {}
-        self.before: dict[tuple, tuple] = {}
+        self.made = views.PaperMemo()
 
     def next_build(self, key: str) -> None:
-        self.before = self.now if key == self.key else {}
-        self.now, self.key = {}, key
+        if key != self.key:
+            self.made, self.key = views.PaperMemo(), key
+        self.made.next_build()
 
-    def __call__(self, *parts, caller):
-        key = tuple(p if isinstance(p, SCALARS) else id(p) for p in parts)
-        hit = self.now.get(key) or self.before.get(key)
-        if hit is not None and all(a is b for a, b in zip(hit[0], parts) if not isinstance(b, SCALARS)):
-            self.now[key] = hit
-            return hit[1]
-        html = caller()
-        self.now[key] = (parts, html)
-        return html
+    def __call__(self, first, *rest, caller):
+        return self.made.get("fragment", lambda *_: caller(), first, *rest)
 
 
 def environment(theme: Theme, site_dir: Path) -> jinja2.Environment:

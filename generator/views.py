@@ -51,14 +51,15 @@ class PaperMemo:
         self.before, self.now = self.now, {}
 
     def get(self, kind: str, make, paper: Paper, *args):
-        """``make(paper, *args)``, or its value from this build or the one before for this very paper."""
-        k = (kind, id(paper))
+        """``make(paper, *args)``, or its value from this build or the one before for this very paper and
+        equal ``args`` (which must be hashable)."""
+        k = (kind, id(paper), *args)
         hit = self.now.get(k) or self.before.get(k)
-        if hit is not None and hit[0] is paper and hit[1] == args:
+        if hit is not None and hit[0] is paper:
             self.now[k] = hit
-            return hit[2]
+            return hit[1]
         value = make(paper, *args)
-        self.now[k] = (paper, args, value)
+        self.now[k] = (paper, value)
         return value
 
 
@@ -154,7 +155,8 @@ def related(papers: tuple[Paper, ...], owner: str, limit: int = RELATED_LIMIT) -
 @remember_last(key=lambda papers, owner, limit: (owner, limit, tuple((p.slug, p.title, p.authors, p.date)
                                                                     for p in papers)))
 def related_indexes(papers: tuple[Paper, ...], owner: str, limit: int = RELATED_LIMIT) -> list[tuple[int, ...]]:
-    """For each paper (by position), the positions of up to ``limit`` papers sharing coauthors (weight 2 each) or rare title words (1 each).
+    """For each paper (by position), the positions of up to ``limit`` papers sharing coauthors (weight 2
+    each) or rare title words (1 each).
 
     Inverted indexes keep the cost bounded: postings longer than MAX_POSTING are ignored and each paper
     looks up only its first AUTHORS_PER_PAPER coauthors and its TERMS_PER_PAPER rarest words, so a paper

@@ -72,15 +72,7 @@ def test_a_build_killed_while_moving_files_is_finished_by_the_next(tmp_path, mon
             raise SystemExit("killed")  # stands for SIGKILL: no cleanup code runs after it
         return real(src, dst)
 
-    monkeypatch.setattr(output.os, "replace", killed)
-    with pytest.raises(SystemExit):
-        output.commit(out, new)
-    monkeypatch.setattr(output.os, "replace", real)
-    assert leftovers(tmp_path) == [".out.journal", ".out.staging"]
-    output.recover(out)
-    assert {k: v for k, v in snapshot(out).items() if k != output.MANIFEST} == new
-    assert leftovers(tmp_path) == []
-    assert output.commit(out, new).written == 0
+    killed_then_recovered(monkeypatch, tmp_path, out, new, killed)
 
 
 def test_output_folder_checks(tmp_path):
@@ -104,17 +96,7 @@ def test_a_first_build_killed_before_its_rename_is_finished_by_the_next(tmp_path
     def killed(src, dst):
         raise SystemExit("killed")  # stands for SIGKILL between writing the journal and the rename
 
-    real = os.replace
-    monkeypatch.setattr(output.os, "replace", killed)
-    with pytest.raises(SystemExit):
-        output.commit(out, files)
-    monkeypatch.setattr(output.os, "replace", real)
-    assert not out.exists()
-    assert leftovers(tmp_path) == [".out.journal", ".out.staging"]
-    output.recover(out)
-    assert {k: v for k, v in snapshot(out).items() if k != output.MANIFEST} == files
-    assert leftovers(tmp_path) == []
-    assert output.commit(out, files).written == 0
+    killed_then_recovered(monkeypatch, tmp_path, out, files, killed, absent=True)
 
 
 def test_a_first_build_into_an_existing_empty_folder_keeps_that_folder(tmp_path):
@@ -152,3 +134,20 @@ def test_a_journal_of_another_version_makes_the_next_build_write_everything(tmp_
     stats = output.commit(out, {"a.html": b"new!"})
     assert stats.written == 1 and (out / "a.html").read_bytes() == b"new!"
     assert leftovers(tmp_path) == []
+
+
+def killed_then_recovered(monkeypatch, tmp_path, out, files, killed, absent=False):
+    """A commit of ``files`` killed by ``killed`` (standing in for os.replace) leaves its journal and staging
+    folder (and no ``out`` when ``absent``); recover() then finishes it, and committing again writes nothing."""
+    real = os.replace
+    monkeypatch.setattr(output.os, "replace", killed)
+    with pytest.raises(SystemExit):
+        output.commit(out, files)
+    monkeypatch.setattr(output.os, "replace", real)
+    if absent:
+        assert not out.exists()
+    assert leftovers(tmp_path) == [".out.journal", ".out.staging"]
+    output.recover(out)
+    assert {k: v for k, v in snapshot(out).items() if k != output.MANIFEST} == files
+    assert leftovers(tmp_path) == []
+    assert output.commit(out, files).written == 0
