@@ -135,7 +135,7 @@ def markdown(info: dict, real, results) -> str:
         "them). Peak memory is the build process's maximum resident set size. The one-paper rebuild edits "
         "one abstract in the seed between runs (a new process each time); the `watch` column makes the same "
         "edit while `scholarsite watch` runs and times it from the save to the watcher's report, printed "
-        "right after its last write (file event, the 0.2 s debounce, import, render, search data, write); "
+        "right after its last write (file event, the 0.05 s wait for quiet, import, render, search data, write); "
         "in brackets the rebuild alone as the watcher reports it. Hugo's command line has no incremental build: its rebuild "
         "renders everything again into the existing `public/`. Hugo builds no search index.",
         "",

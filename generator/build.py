@@ -220,6 +220,7 @@ class Builder:
         self.saved_ns = self.inputs_ns
         self._papers: cache.PaperCache | None = None  # read from the cache only when a build loads content
         self.seen: dict[str, os.stat_result] = {}  # the content files import_inputs last looked at (path -> stat)
+        self.labels: dict[str, str] = {}  # path -> how the content listing names it (see import_inputs)
         self.seed_key = ""
         self.newest_ns = 0  # the newest modification time among the inputs import_inputs looked at
         self.env_key = ""
@@ -280,8 +281,12 @@ class Builder:
                         self.seen.pop(path, None)
         self.newest_ns = max((st.st_mtime_ns for st in self.seen.values()), default=0)
         state = content_dir / content.STATE_FILE
-        listing = "\n".join(f"{os.path.basename(os.path.dirname(path))}/{os.path.basename(path)}:"
-                            f"{st.st_mtime_ns}:{st.st_size}" for path, st in sorted(self.seen.items()))
+        if len(self.labels) > 2 * len(self.seen) + 100:
+            self.labels = {}
+        labels = self.labels
+        for path in self.seen.keys() - labels.keys():
+            labels[path] = f"{os.path.basename(os.path.dirname(path))}/{os.path.basename(path)}:"
+        listing = "\n".join([f"{labels[path]}{st.st_mtime_ns}:{st.st_size}" for path, st in sorted(self.seen.items())])
         return cache.digest(self.seed_key, state.read_bytes() if state.is_file() else b"-", listing)
 
     def listing(self) -> dict[str, tuple[int, int]]:

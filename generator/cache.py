@@ -216,18 +216,24 @@ class PaperCache:
         self.pending: dict[str, list] = {}
         self.changed = False
 
-    def get(self, path: Path) -> tuple[bool, Paper | None]:
-        entry = self.entries.get(str(path))
+    def get(self, path: str | Path) -> tuple[bool, Paper | None]:
+        path = str(path)
+        entry = self.entries.get(path)
         if entry is None:
             return False, None
         try:
-            st = self.stats.get(str(path)) or os.stat(path)
+            st = self.stats.get(path) or os.stat(path)
         except OSError:
             return False, None
         if (st.st_mtime_ns, st.st_size) != (entry[0], entry[1]):
             return False, None
-        if st.st_mtime_ns >= entry[3] - RACY_NS and digest(path.read_bytes()) != entry[2]:
-            return False, None
+        if st.st_mtime_ns >= entry[3] - RACY_NS:
+            try:
+                with open(path, "rb") as file:
+                    if digest(file.read()) != entry[2]:
+                        return False, None
+            except OSError:
+                return False, None
         paper = entry[4]
         if isinstance(paper, dict):
             paper = entry[4] = paper_from_json(paper)

@@ -66,16 +66,17 @@ def checked_times(importer: Importer, written: set[str], at: int, before: Memo |
     """The ``checked`` times after ``importer`` wrote ``written`` (paths) at ``at``: a written file then; a
     file the import did not read again (a quick import) when the memo it started from checked it; a file
     the full import read when it read it (``importer.parsed``)."""
-    out = {}
-    for path in importer.outcome.files if importer.outcome else ():
-        name = str(importer.dir / "papers" / f"{path}.yaml")
-        if name in written:
-            out[name] = at
-        elif before is not None:
-            out[name] = before.checked.get(name, 0)
-        else:
-            entry = importer.parsed.get(name)
-            out[name] = entry[3] if entry else 0
+    if importer.outcome is None:
+        return {}
+    prefix = os.path.join(importer.dir, "papers", "")
+    names = [f"{prefix}{slug}.yaml" for slug in importer.outcome.files]
+    if before is not None:
+        old = before.checked
+        out = {name: old.get(name, 0) for name in names}
+    else:
+        parsed = importer.parsed
+        out = {name: parsed[name][3] if name in parsed else 0 for name in names}
+    out.update((name, at) for name in written if name in out)
     return out
 
 

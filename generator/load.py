@@ -176,16 +176,21 @@ def load_site(content_dir: Path, site_dir: Path, overlay: dict[Path, str] | None
         with os.scandir(paper_dir) as entries:
             names.update(entry.name for entry in entries if entry.name.endswith(".yaml"))
     alias_lines: dict[str, tuple[str, int]] = {}
+    prefix = os.path.join(paper_dir, "")
     for file_name in sorted(names):
-        path = planned.get(file_name) or paper_dir / file_name
         if cache is not None and file_name not in planned:
-            hit, paper = cache.get(path)
+            hit, paper = cache.get(prefix + file_name)  # a string: no Path for a file that did not change
             if not hit:
+                path = paper_dir / file_name
                 before = len(problems)
                 paper = load_paper(path, rel(path), problems, cache.read(path), alias_lines)
                 if len(problems) == before:
                     cache.put(path, paper)
-        elif isinstance(overlay, Parsed) and file_name in planned and path in overlay.data:
+            if paper:
+                papers.append(paper)
+            continue
+        path = planned.get(file_name) or paper_dir / file_name
+        if isinstance(overlay, Parsed) and file_name in planned and path in overlay.data:
             found_here: list[Problem] = []
             lines_here: dict[str, tuple[str, int]] = {}
             paper = load_paper(path, rel(path), found_here, overlay, lines_here)

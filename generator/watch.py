@@ -21,7 +21,8 @@ from .build import Builder, BuildResult
 from .config import CONFIG_FILE, load_config
 from .errors import InputError, Problem
 
-DEBOUNCE = 0.2      # seconds of quiet before a burst of changes becomes one rebuild
+QUICK = 0.05        # seconds of quiet after a lone save (its events all came within this) before its rebuild
+DEBOUNCE = 0.2      # seconds of quiet before a longer burst of changes becomes one rebuild
 MAX_DELAY = 5.0     # ...but never wait longer than this while changes keep coming
 FULL_COLLECT = 50   # rebuilds between two collections of everything (see Watcher.settle)
 TEMP_SUFFIXES = ("~", ".tmp", ".swp", ".swx", ".swo", ".part", ".crdownload", ".bak")
@@ -239,7 +240,7 @@ class Watcher:
                 while not self.stopping:
                     if self.pending:
                         now = time.monotonic()
-                        quiet = self.last_event + self.debounce - now
+                        quiet = self.last_event + self.quiet_needed() - now
                         overdue = self.first_event + MAX_DELAY - now
                         if quiet <= 0 or overdue <= 0:
                             break
@@ -255,6 +256,12 @@ class Watcher:
             if changed:
                 self.rebuild(changed)
                 self.settle()
+
+    def quiet_needed(self) -> float:
+        """How long to wait for quiet: briefly after a lone save (an editor's events come within a few
+        milliseconds), the full debounce once changes keep coming (a script, a checkout, repeated saves)."""
+        quick = min(QUICK, self.debounce)
+        return quick if self.last_event - self.first_event < quick else self.debounce
 
     # -- building -------------------------------------------------------------------------------------
     def rebuild(self, changed: list[str], quiet: bool = False, force: bool = False) -> Outcome:

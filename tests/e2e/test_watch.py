@@ -217,3 +217,14 @@ def test_a_save_right_after_the_import_wrote_the_file_is_a_change(site):
     w._remember_own(result.report.written, result.report.stamps)
     assert not w._own_write(str(paper))
     assert w._own_write(str(site / other))
+
+
+def test_a_lone_save_waits_briefly_and_a_burst_waits_for_quiet(site):
+    """A save's events come within milliseconds: its rebuild starts after a short quiet; once changes keep
+    coming (a script, a checkout), the rebuild waits for the full debounce so the burst is one rebuild."""
+    w = Watcher(site, log=lambda line: None)  # not started: no thread, no observer
+    w.first_event, w.last_event = 100.0, 100.004  # one atomic save: temporary file, write, rename
+    assert w.quiet_needed() == watch.QUICK < watch.DEBOUNCE
+    w.last_event = 100.0 + 2 * watch.QUICK  # still changing after the short wait: a burst
+    assert w.quiet_needed() == watch.DEBOUNCE
+    assert Watcher(site, debounce=0.01).quiet_needed() == 0.01  # a shorter debounce is never lengthened
