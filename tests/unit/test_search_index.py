@@ -46,7 +46,7 @@ def test_packed_index_survives_edits_like_a_fresh_pack():
     first = search.build_files(site(papers), cache)
     edited = list(papers)
     edited[3] = dataclasses.replace(edited[3], abstract="An entirely new vocabulary: zyzzyva quokka.")
-    edited[7] = dataclasses.replace(edited[7], title="Renamed without detection")
+    edited[7] = dataclasses.replace(edited[7], title="Renamed </script> it's \\ \u2028 without detection")
     again = search.build_files(site(edited), cache)
     assert again == search.build_files(site(edited))  # same bytes as a build from nothing
     assert again != first
