@@ -47,15 +47,13 @@ class Meta:
         return feeds.absolute(self.base_url, path)
 
     def pdf_url(self, paper: Paper) -> str:
-        """The paper's PDF when content gives an absolute http(s) link, else ''."""
-        return paper.pdf.strip() if paper.pdf and is_web_url(paper.pdf) else ""
+        return pdf_link(paper)
 
     def key(self, paper: Paper) -> str:
         return self.keys[paper.slug]
 
     def bibtex(self, paper: Paper) -> str:
-        return views.PAPERS.get("bibtex", bibtex.entry, paper, self.keys[paper.slug],
-                                self.pdf_url(paper) or self.url(paper.url))
+        return views.PAPERS.get("bibtex", bibtex_entry, paper, self.keys[paper.slug], self.base_url)
 
     def reference(self, paper: Paper) -> str:
         return bibtex.reference(paper)
@@ -149,6 +147,24 @@ def csl_item(paper: Paper, key: str, url: str) -> dict:
     return item
 
 
+def pdf_link(paper: Paper) -> str:
+    """The paper's PDF when content gives an absolute http(s) link, else ''."""
+    return paper.pdf.strip() if paper.pdf and is_web_url(paper.pdf) else ""
+
+
+def link(paper: Paper, base_url: str) -> str:
+    """Where a paper's BibTeX and CSL item point: its PDF when content gives a web link, else its page."""
+    return pdf_link(paper) or feeds.absolute(base_url, paper.url)
+
+
+def bibtex_entry(paper: Paper, key: str, base_url: str) -> str:
+    return bibtex.entry(paper, key, link(paper, base_url))
+
+
+def csl_line(paper: Paper, key: str, base_url: str) -> str:
+    return csl_json(paper, key, link(paper, base_url))
+
+
 def csl_json(paper: Paper, key: str, url: str) -> str:
     """One CSL-JSON item as a line of publications.json (one paper per line: readable diffs, and JSON's
     fast encoder)."""
@@ -180,8 +196,8 @@ def files(site: Site, config: SiteConfig, html_paths: list[str], cite: bool = Tr
     meta = meta_for(site, config)
     out: dict[str, bytes] = {meta.cite_path(p): cite_file(meta, p) for p in site.papers} if cite else {}
     out[BIB_FILE] = "\n".join(meta.bibtex(p) for p in site.papers).encode("utf-8")
-    items = [views.PAPERS.get("csl", csl_json, p, meta.key(p), meta.pdf_url(p) or meta.url(p.url))
-             for p in site.papers]
+    keys, get, base_url = meta.keys, views.PAPERS.get, meta.base_url
+    items = [get("csl", csl_line, p, keys[p.slug], base_url) for p in site.papers]
     out[CSL_FILE] = (("[\n" + ",\n".join(items) + "\n]" if items else "[]") + "\n").encode("utf-8")
     for title, path, papers in feed_list(site):
         out[path] = feeds.atom(site, meta.base_url, path, title, papers, config.feed_length, config.language)

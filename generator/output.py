@@ -63,6 +63,16 @@ def read_manifest(out: Path) -> dict[str, str]:
         return {}
 
 
+def manifest_text(files: dict[str, str]) -> str:
+    """``json.dumps({"files": files}, indent=0, sort_keys=True)`` and a newline, through the fast encoder
+    (with an indent, json encodes in Python: tens of milliseconds at 20,000 files)."""
+    if not files:
+        return '{\n"files": {}\n}\n'
+    quote = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+    lines = ",\n".join([f"{quote(path)}: {quote(files[path])}" for path in sorted(files)])
+    return f'{{\n"files": {{\n{lines}\n}}\n}}\n'
+
+
 def write_file(target: Path, data: bytes) -> None:
     """Write through a temporary file and a rename, so no reader sees a half-written file."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -186,7 +196,7 @@ class Commit:
             self.abort()
             self.plan = None
             return False  # the manifest already says exactly this
-        manifest = json.dumps({"files": self.new}, indent=0, sort_keys=True) + "\n"
+        manifest = manifest_text(self.new)
         try:
             self.staging.mkdir(parents=True, exist_ok=True)
             if self.whole:

@@ -151,3 +151,12 @@ def killed_then_recovered(monkeypatch, tmp_path, out, files, killed, absent=Fals
     assert {k: v for k, v in snapshot(out).items() if k != output.MANIFEST} == files
     assert leftovers(tmp_path) == []
     assert output.commit(out, files).written == 0
+
+
+def test_the_manifest_is_the_json_it_always_was():
+    """The manifest is written through the fast encoder; it must stay the indented JSON it was (readable
+    diffs, and older manifests read back the same)."""
+    for files in ({}, {"papers/a/index.html": "0f", "z.xml": "1a", 'odd "\\ \u2028 ü.html': "2b"}):
+        text = output.manifest_text(files)
+        assert text == json.dumps({"files": files}, indent=0, sort_keys=True) + "\n"
+        assert json.loads(text) == {"files": files}
