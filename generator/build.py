@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import cache, content, delta, exports, output, pages, render, search, seed
+from . import cache, content, delta, exports, output, pages, refs, render, search, seed
 from .config import SiteConfig, load_config
 from .errors import InputError, Problem
 from .load import Parsed, load_site
@@ -237,6 +237,7 @@ class Builder:
         self.started_from: delta.Memo | None = None  # the memo the last quick import started from
         self.memo: delta.Memo | None = None  # the last import this builder wrote, for the next to start from
         self.site: Site | None = None  # what the last build that loaded content loaded
+        self.refs: refs.PageRefs | None = None  # which pages showed which papers (watch: see refs.py)
 
     @property
     def papers(self) -> cache.PaperCache:
@@ -451,9 +452,20 @@ class Builder:
         todo: list[pages.Page] = []
         out = job.out
         walk = fps.walk
-        for page in plan:
-            fp = cache.digest(page.path, page.template, templates.digest(page.template), shared,
-                              *[f"{k}={walk(v)}" for k, v in page.context.items()])
+        meta = common["meta"]
+        # In watch, after a few papers changed in place only the pages showing them are fingerprinted.
+        paths = [page.path for page in plan]
+        last = self.refs if self.quick_imports else None
+        changed = last.changed(site.papers, paths, shared, templates, meta.keys, meta.base_url) if last else None
+        redo = last.pages_showing(changed) if last and changed is not None else None
+        prints: list[str] = []
+        for j, page in enumerate(plan):
+            if redo is None or j in redo:
+                fp = cache.digest(page.path, page.template, templates.digest(page.template), shared,
+                                  *[f"{k}={walk(v)}" for k, v in page.context.items()])
+            else:
+                fp = last.prints[j]  # type: ignore[union-attr]
+            prints.append(fp)
             fingerprints[page.path] = fp
             if self.is_kept(page.path, fp, manifest, out):
                 kept[page.path] = manifest[page.path]
@@ -471,11 +483,17 @@ class Builder:
         search_kept = self.reusable(search_fp, manifest, out)
         need_search = search_kept is None
         # Each paper's cite.bib, like a page, is made again only when its paper, key or URL changed.
-        meta = common["meta"]
         cites: list[tuple[str, Paper]] = []
-        for paper in site.papers:
+        cite_prints: list[str] = []
+        redo_cites = set(changed) if last and changed is not None else None
+        for i, paper in enumerate(site.papers):
             path = meta.cite_path(paper)
-            fp = fingerprints[path] = cache.digest("cite", fps.walk(paper), *exports.cite_inputs(meta, paper))
+            if redo_cites is None or i in redo_cites:
+                fp = cache.digest("cite", fps.walk(paper), *exports.cite_inputs(meta, paper))
+            else:
+                fp = last.cite_prints[i]  # type: ignore[union-attr]
+            cite_prints.append(fp)
+            fingerprints[path] = fp
             if self.is_kept(path, fp, manifest, out):
                 kept[path] = manifest[path]
             else:
@@ -512,6 +530,13 @@ class Builder:
                 kept.update(reused)
             fingerprints.update(dict.fromkeys(produced if reused is None else reused, fp))
         job.keep(kept)
+        if self.quick_imports:
+            if last is not None and changed is not None:
+                last.substitute(site.papers, changed, prints, cite_prints)
+            else:
+                shown_on = refs.page_refs(site.papers, [page.context for page in plan])
+                self.refs = refs.PageRefs(site.papers, paths, prints, shown_on, shared, templates, cite_prints,
+                                          meta.keys, meta.base_url)
         return job.stats, made, kept, fingerprints, todo, need_search, exports_kept
 
     def settings(self, config: SiteConfig, out: Path, templates_key: str, static: dict[str, bytes]) -> str:

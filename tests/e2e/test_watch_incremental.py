@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from generator import delta
+from generator import delta, refs
 from generator.build import Builder, build
 from generator.cache import CACHE_DIR
 from watchkit import ROOT, SEED_NAME, assert_same_as_fresh, tree
@@ -239,3 +239,42 @@ def test_a_content_file_saved_while_an_import_builds_is_not_skipped_later(site, 
     build(site)
     page = site / "output" / "papers" / last.stem / "index.html"
     assert "SAVED DURING THE BUILD" in page.read_text(encoding="utf-8")
+
+
+def test_a_paper_changed_in_place_refingerprints_only_the_pages_that_show_it(site, tmp_path, monkeypatch):
+    """In watch, after a paper changed in place (abstract, venue) only the pages showing it are
+    fingerprinted again (refs.py); every fingerprint is still the one a fresh builder computes, and an
+    edit that moves the paper or changes who wrote it fingerprints every page."""
+    took: list = []
+    changed = refs.PageRefs.changed
+    monkeypatch.setattr(refs.PageRefs, "changed", lambda self, *args: took.append(changed(self, *args)) or took[-1])
+    builder = Builder(site, persistent=False)
+    builder.quick_imports = True
+    builder.build()
+    seed = site / "seeds" / SEED_NAME
+    paper = site / "content" / "papers" / "segment-anything.yaml"
+    steps = [
+        ("abstract in the seed", True, lambda: edit(seed, "We introduce the Segment Anything (SA) project",
+                                                    "We present the <Segment Anything> project")),
+        ("venue by hand", True, lambda: paper.write_text(paper.read_text(encoding="utf-8") + "venue: ICCV\n",
+                                                         encoding="utf-8")),
+        ("moved to another year", False, lambda: edit(seed, "CVApr 5, 2023\nSegment Anything\n",
+                                                      "CVApr 5, 2017\nSegment Anything\n")),
+        ("a new coauthor", False, lambda: edit(seed, "Alexander Kirillov, Eric Mintun,",
+                                               "Alexander Kirillov, Piotr Dollar, Eric Mintun,")),
+        ("a coauthor with a page already", False, lambda: edit(seed, "Alexander Kirillov, Piotr Dollar,",
+                                                               "Alexander Kirillov, Kaiming He, Piotr Dollar,")),
+        ("abstract again", True, lambda: edit(seed, "We present the <Segment Anything> project",
+                                              "We offer the Segment Anything project")),
+    ]
+    for what, quick, change in steps:
+        took.clear()
+        change()
+        result = builder.build()
+        assert took and (took[-1] is not None) == quick, what
+        assert 0 < result.rendered < result.pages // 4 or not quick, what
+        fresh = Builder(site, persistent=False, do_import=False)
+        assert fresh.build().stats.written == 0, what
+        assert ({path: entry[0] for path, entry in builder.outputs.items()}
+                == {path: entry[0] for path, entry in fresh.outputs.items()}), what
+    assert_same_as_fresh(site, tmp_path)
