@@ -66,6 +66,7 @@ def run_import(site_dir: Path, config: SiteConfig | None = None, write: bool = T
     return content.import_profile(profile, site_dir / "content", site_dir, write=write, prune=prune)
 
 
+MAX_HINTS = 256  # a watcher's batch of more changed files than this: the content folders are listed again
 PARALLEL_MIN = 400  # pages: below this, starting worker processes costs more than it saves
 _JOB: tuple = ()  # what forked render workers inherit: (environment, common context, pages, site)
 
@@ -220,7 +221,9 @@ class Builder:
         self.saved_ns = self.inputs_ns
         self._papers: cache.PaperCache | None = None  # read from the cache only when a build loads content
         self.seen: dict[str, os.stat_result] = {}  # the content files import_inputs last looked at (path -> stat)
-        self.labels: dict[str, str] = {}  # path -> how the content listing names it (see import_inputs)
+        self.lines: dict[str, str] = {}  # path -> its line in the content listing (see import_inputs)
+        self.order: list[str] | None = None  # the paths of ``lines``, sorted (None: to sort again)
+        self.listed = False  # whether ``seen`` is the content as the last build found it (see hints)
         self.seed_key = ""
         self.newest_ns = 0  # the newest modification time among the inputs import_inputs looked at
         self.env_key = ""
@@ -255,14 +258,22 @@ class Builder:
             self._parsed = {path: tuple(entry) for path, entry in found.items() if isinstance(entry[2], dict)}
         return self._parsed
 
-    def import_inputs(self, seed_path: Path | None, content_dir: Path, written: list[str] | None = None) -> str:
+    def import_inputs(self, seed_path: Path | None, content_dir: Path, written: list[str] | None = None,
+                      hints: list[str] | None = None) -> str:
         """A digest of what an import reads: the seed, the import state and the content files' stats.
 
         ``written``: the files an import just wrote (site-relative); only those are looked at again, the
         rest of the last look is kept (a file whose date or size changed meanwhile then differs next time,
-        so its change is not skipped)."""
+        so its change is not skipped). ``hints``: the inputs the watcher saw change since the last build
+        (site-relative); the content files among them are looked at again, with the seed, unless a folder
+        changed or there are many (then every file is)."""
+        if hints is not None and len(hints) <= MAX_HINTS and all(
+                not rel.startswith("content") or rel.startswith("content/") and rel.endswith(".yaml")
+                for rel in hints):
+            written = [rel for rel in hints if rel.startswith("content/")]
+            self.seed_key = cache.digest(str(seed_path), seed_path.read_bytes() if seed_path else b"-")
         if written is None:
-            self.seen = {}
+            self.seen, self.lines, self.order = {}, {}, None
             for folder in (content_dir, content_dir / "papers"):
                 try:
                     entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -272,22 +283,32 @@ class Builder:
                     if entry.name.endswith(".yaml"):
                         self.seen[entry.path] = entry.stat()
             self.seed_key = cache.digest(str(seed_path), seed_path.read_bytes() if seed_path else b"-")
+            touched = list(self.seen)
         else:
+            touched = []
             for rel in written:
                 path = str(self.site_dir / rel)
                 if path.endswith(".yaml") and os.path.dirname(path) in (str(content_dir), str(content_dir / "papers")):
                     try:
                         self.seen[path] = os.stat(path)
                     except OSError:
-                        self.seen.pop(path, None)
-        self.newest_ns = max((st.st_mtime_ns for st in self.seen.values()), default=0)
+                        if self.seen.pop(path, None) is not None:
+                            del self.lines[path]
+                            self.order = None
+                        continue
+                    touched.append(path)
+        seen, lines = self.seen, self.lines
+        for path in touched:
+            st = seen[path]
+            if path not in lines:
+                self.order = None
+            name = f"{os.path.basename(os.path.dirname(path))}/{os.path.basename(path)}"
+            lines[path] = f"{name}:{st.st_mtime_ns}:{st.st_size}"
+        if self.order is None:
+            self.order = sorted(lines)
+        self.newest_ns = max((st.st_mtime_ns for st in seen.values()), default=0)
         state = content_dir / content.STATE_FILE
-        if len(self.labels) > 2 * len(self.seen) + 100:
-            self.labels = {}
-        labels = self.labels
-        for path in self.seen.keys() - labels.keys():
-            labels[path] = f"{os.path.basename(os.path.dirname(path))}/{os.path.basename(path)}:"
-        listing = "\n".join([f"{labels[path]}{st.st_mtime_ns}:{st.st_size}" for path, st in sorted(self.seen.items())])
+        listing = "\n".join([lines[path] for path in self.order])
         return cache.digest(self.seed_key, state.read_bytes() if state.is_file() else b"-", listing)
 
     def listing(self) -> dict[str, tuple[int, int]]:
@@ -349,10 +370,12 @@ class Builder:
             self.env_key = key
         return self.env, self.templates
 
-    def build(self, force: bool = False) -> BuildResult:
+    def build(self, force: bool = False, hints: list[str] | None = None) -> BuildResult:
         """Import (when the seed or content changed), load, render what changed, write what differs.
-        ``force``: load and check everything even when no input changed (see prime)."""
+        ``force``: load and check everything even when no input changed (see prime). ``hints``: the
+        inputs (site-relative) a watcher saw change since the last build, when it saw every change."""
         start = time.perf_counter()
+        listed, self.listed = self.listed, False  # a build that fails before listing the content leaves none
         site_dir = self.site_dir
         config = load_config(site_dir)
         out = site_dir / config.output
@@ -362,7 +385,8 @@ class Builder:
         self.newest_ns = 0
         started_ns = time.time_ns()  # inputs changed after this may be missed by the stats: see the fast path
         seed_path = find_seed(site_dir, config) if self.do_import else None
-        content_key = self.import_inputs(seed_path, content_dir)
+        content_key = self.import_inputs(seed_path, content_dir, hints=hints if listed else None)
+        self.listed = True
         import_key = content_key if self.do_import else self.import_key
         static = static_files(theme)
         templates_key = template_files(site_dir, theme)

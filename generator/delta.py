@@ -46,8 +46,9 @@ def unchanged(memo: Memo, listing: dict[str, tuple[int, int]]) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     papers_dir = str(importer.dir / "papers")
+    checked = memo.checked
     racy = [path for path, (mtime, _) in listing.items()
-            if os.path.dirname(path) == papers_dir and mtime + RACY_NS >= memo.checked.get(path, 0)]
+            if mtime + RACY_NS >= checked.get(path, 0) and os.path.dirname(path) == papers_dir]
     if len(racy) > MAX_RACY:
         return False
     for name in racy:

@@ -254,7 +254,7 @@ class Watcher:
                 self.building = bool(changed)
                 self.state.notify_all()
             if changed:
-                self.rebuild(changed)
+                self.rebuild(changed, hinted=True)
                 self.settle()
 
     def quiet_needed(self) -> float:
@@ -264,16 +264,18 @@ class Watcher:
         return quick if self.last_event - self.first_event < quick else self.debounce
 
     # -- building -------------------------------------------------------------------------------------
-    def rebuild(self, changed: list[str], quiet: bool = False, force: bool = False) -> Outcome:
+    def rebuild(self, changed: list[str], quiet: bool = False, force: bool = False, hinted: bool = False) -> Outcome:
         """One build; failures keep the last good site and are reported, never raised.
 
         ``quiet``: a build that found nothing to do is not reported. ``force``: see Builder.build.
+        ``hinted``: ``changed`` is every input that changed since the last build (the watcher's events), so
+        the build looks again at those content files only.
         """
         with self.state:
             self.building = True
         start = time.perf_counter()
         try:
-            result = self.builder.build(force=force)
+            result = self.builder.build(force=force, hints=changed if hinted else None)
             outcome = Outcome(changed, True, (time.perf_counter() - start) * 1000, result=result)
             if result.report:
                 self._remember_own(result.report.written, result.report.stamps)

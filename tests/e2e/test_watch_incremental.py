@@ -9,9 +9,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from generator import delta, refs
 from generator.build import Builder, build
 from generator.cache import CACHE_DIR
+from generator.errors import InputError
 from watchkit import ROOT, SEED_NAME, assert_same_as_fresh, tree
 
 
@@ -278,3 +281,29 @@ def test_a_paper_changed_in_place_refingerprints_only_the_pages_that_show_it(sit
         assert ({path: entry[0] for path, entry in builder.outputs.items()}
                 == {path: entry[0] for path, entry in fresh.outputs.items()}), what
     assert_same_as_fresh(site, tmp_path)
+
+
+def test_a_watcher_hints_which_content_files_to_look_at_again(site):
+    """With the watcher's list of changed inputs, a build looks again only at the content files in it; a
+    build that failed before looking leaves its hints to the next build, which lists everything again."""
+    build(site)
+    age(site)  # (files saved within 2 s of a look are read again whatever the hints say)
+    builder = Builder(site, persistent=False)
+    builder.build()
+    paper = site / "content" / "papers" / "segment-anything.yaml"
+    shown = site / "output" / "papers" / "segment-anything" / "index.html"
+    paper.write_text(paper.read_text(encoding="utf-8") + "venue: Unhinted Venue\n", encoding="utf-8")
+    age(site)
+    builder.build(hints=["seeds/me.txt"])
+    assert "Unhinted Venue" not in shown.read_text(encoding="utf-8")  # trusted: the watcher saw no such change
+    builder.build(hints=["content/papers/segment-anything.yaml"])
+    assert "Unhinted Venue" in shown.read_text(encoding="utf-8")
+
+    paper.write_text(paper.read_text(encoding="utf-8").replace("Unhinted Venue", "Hinted Venue"), encoding="utf-8")
+    config = (site / "site.yaml").read_text(encoding="utf-8")
+    (site / "site.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        builder.build(hints=["content/papers/segment-anything.yaml", "site.yaml"])
+    (site / "site.yaml").write_text(config, encoding="utf-8")
+    builder.build(hints=["site.yaml"])
+    assert "Hinted Venue" in shown.read_text(encoding="utf-8")
