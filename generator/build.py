@@ -332,14 +332,21 @@ class Builder:
         return importer, reading if self.quick_imports else None
 
     def warm(self) -> None:
-        """Index the search data of the last build's site when this builder has not yet (a start on an
-        unchanged site loads nothing: see ``build(force=True)``), so that the next edit redoes only what
-        it touched. Best effort."""
-        if self.site is not None and not self.search_cache.shards:
+        """Index the search data of the last build's site, and make its papers' BibTeX entries and CSL
+        items, when this builder has not yet (a start on an unchanged site loads nothing, see
+        ``build(force=True)``, and a build whose exports were in place made none), so that the next edit
+        redoes only what it touched. Best effort."""
+        if self.site is None:
+            return
+        if not self.search_cache.shards:
             try:
                 search_files(self.site, self.search_cache)
             except Exception:  # the next build makes the search data and reports any problem
                 self.search_cache = search.Cache()
+        try:
+            exports.files(self.site, load_config(self.site_dir), [], cite=False)
+        except Exception:  # the next build makes the exports and reports any problem
+            pass
 
     def prime(self) -> None:
         """Plan the import of the seed as it is, so that the next seed edit merges only the entries it

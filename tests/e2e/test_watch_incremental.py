@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import delta, refs
+from generator import delta, exports, lunrcompat, refs, search
 from generator.build import Builder, build
 from generator.cache import CACHE_DIR
 from generator.errors import InputError
@@ -307,3 +307,30 @@ def test_a_watcher_hints_which_content_files_to_look_at_again(site):
     (site / "site.yaml").write_text(config, encoding="utf-8")
     builder.build(hints=["site.yaml"])
     assert "Hinted Venue" in shown.read_text(encoding="utf-8")
+
+
+def test_after_the_warm_up_a_first_edit_redoes_only_what_it_touched(site, tmp_path, monkeypatch):
+    """The watcher's warm-up (a start that loaded the site, then warm and prime while idle) leaves the
+    import planned, the search terms indexed and every paper's BibTeX and CSL made: the first seed edit
+    merges one entry and makes those of the edited paper only."""
+    build(site)
+    builder = Builder(site)  # as the watcher starts on an unchanged site: its outputs are known and in place
+    builder.quick_imports = True
+    assert builder.build(force=True).rendered == 0
+    builder.warm()
+    builder.prime()
+    made: list[str] = []
+    quick: list[bool] = []
+    for module, name in ((exports.bibtex, "entry"), (exports, "csl_json"), (lunrcompat, "tokenize")):
+        original = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *args, _f=original, _n=name: made.append(_n) or _f(*args))
+    plan = delta.plan
+    monkeypatch.setattr(delta, "plan", lambda *args: quick.append(plan(*args)) or quick[-1])
+    edit(site / "seeds" / SEED_NAME, "We introduce the Segment Anything (SA) project",
+         "We present the Segment Anything (SA) project")
+    result = builder.build()
+    assert quick == [True] and result.imported
+    assert sorted(set(made)) == ["csl_json", "entry", "tokenize"]
+    assert made.count("entry") == 1 and made.count("csl_json") == 1
+    assert made.count("tokenize") <= len(search.FIELDS)  # one paper's texts
+    assert_same_as_fresh(site, tmp_path)
