@@ -197,6 +197,13 @@ def unchanged_file(path: str, size: int) -> bool:
     return stat.S_ISREG(st.st_mode) and st.st_size == size
 
 
+def in_place(out: Path, manifest: dict[str, str], made: dict[str, list]) -> bool:
+    """Whether every file of ``made`` (path -> [fingerprint, digest, size]) is in ``out`` with its size and
+    its digest in the manifest."""
+    return all(manifest.get(path) == digest and unchanged_file(f"{out}/{path}", size)
+               for path, (_, digest, size) in made.items())
+
+
 class Builder:
     """Builds one site again and again, redoing only the work whose inputs changed.
 
@@ -241,6 +248,9 @@ class Builder:
         self.memo: delta.Memo | None = None  # the last import this builder wrote, for the next to start from
         self.site: Site | None = None  # what the last build that loaded content loaded
         self.refs: refs.PageRefs | None = None  # which pages showed which papers (watch: see refs.py)
+        self.out: Path | None = None  # the output folder of the last build
+        self.verified = False  # verify() found the output folder as the last build left it, since then
+        self.trusted = False  # this build need not look at the output files it keeps (see verify)
 
     @property
     def papers(self) -> cache.PaperCache:
@@ -383,10 +393,13 @@ class Builder:
         inputs (site-relative) a watcher saw change since the last build, when it saw every change."""
         start = time.perf_counter()
         listed, self.listed = self.listed, False  # a build that fails before listing the content leaves none
+        self.trusted, self.verified = self.verified, False  # output/ as verify() found it, just before
         site_dir = self.site_dir
         config = load_config(site_dir)
         out = site_dir / config.output
         output.check_output_dir(out, site_dir)
+        if out != self.out:
+            self.trusted, self.out = False, out
         theme = render.find_theme(site_dir, config.theme)  # a missing theme fails before anything is read
         content_dir = site_dir / "content"
         self.newest_ns = 0
@@ -585,9 +598,7 @@ class Builder:
             return False
         manifest = output.read_manifest(out)
         made = {**self.outputs, **{path: ["", output.digest(data), len(data)] for path, data in static.items()}}
-        return len(manifest) == len(made) and all(
-            manifest.get(path) == digest and unchanged_file(f"{out}/{path}", size)
-            for path, (_, digest, size) in made.items())
+        return len(manifest) == len(made) and in_place(out, manifest, made)
 
     def reusable(self, fp: str, manifest: dict[str, str], out: Path) -> dict[str, str] | None:
         """The outputs the last build made under fingerprint ``fp`` (path -> digest) when all are still in
@@ -599,7 +610,19 @@ class Builder:
     def is_kept(self, path: str, fp: str, manifest: dict[str, str], out: Path) -> bool:
         old = self.outputs.get(path)
         return (old is not None and old[0] == fp and manifest.get(path) == old[1]
-                and unchanged_file(f"{out}/{path}", old[2]))
+                and (self.trusted or unchanged_file(f"{out}/{path}", old[2])))
+
+    def verify(self) -> bool:
+        """Whether the output folder still holds every file the last build made, as it made them (their
+        sizes and the manifest's records). When it does, the next build does not look at each file it
+        keeps again: the watcher calls this while idle, and rebuilds at once when it returns False."""
+        out = self.out
+        self.verified = False
+        if out is None or not self.outputs:
+            return True
+        self.verified = (not output.staging_paths(out)[1].exists()
+                         and in_place(out, output.read_manifest(out), self.outputs))
+        return self.verified
 
     def remember(self, made: dict[str, tuple[str, int]], kept: dict[str, str], fingerprints: dict[str, str]) -> None:
         outputs = {p: [fingerprints[p], digest, size] for p, (digest, size) in made.items() if p in fingerprints}

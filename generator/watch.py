@@ -235,6 +235,7 @@ class Watcher:
         self.builder.warm()
         self.builder.prime()
         self.settle()
+        self.check_output()
         while True:
             with self.state:
                 while not self.stopping:
@@ -256,6 +257,7 @@ class Watcher:
             if changed:
                 self.rebuild(changed, hinted=True)
                 self.settle()
+                self.check_output()
 
     def quiet_needed(self) -> float:
         """How long to wait for quiet: briefly after a lone save (an editor's events come within a few
@@ -295,6 +297,15 @@ class Watcher:
             return outcome
         self._finish(outcome)
         return outcome
+
+    def check_output(self) -> None:
+        """While idle: check that output/ is as the last build left it, so that the next rebuild need not
+        look at every file it keeps; a file deleted or changed by hand is made again at once."""
+        if self.builder.verify() or self.error is not None:
+            return
+        self.rebuild(["output/ (a file was changed or deleted by hand)"], hinted=True)
+        self.settle()
+        self.builder.verify()  # (once: a file that cannot be made again is reported by the next rebuild)
 
     def settle(self) -> None:
         """After a rebuild: collect what it left, then freeze what lives on (the site, the caches, the

@@ -228,3 +228,15 @@ def test_a_lone_save_waits_briefly_and_a_burst_waits_for_quiet(site):
     w.last_event = 100.0 + 2 * watch.QUICK  # still changing after the short wait: a burst
     assert w.quiet_needed() == watch.DEBOUNCE
     assert Watcher(site, debounce=0.01).quiet_needed() == 0.01  # a shorter debounce is never lengthened
+
+
+def test_an_output_file_deleted_while_watching_is_made_again(site, watcher, tmp_path):
+    before = len(watcher.outcomes)
+    (site / "output" / "years" / "2017" / "index.html").unlink()
+    edit = seed(site).read_text(encoding="utf-8").replace("\nSegment Anything\n", "\nSegment Anything Again\n")
+    atomic_write(seed(site), edit)  # the rebuild after the seed edit checks the output while idle
+    wait_for(lambda: (site / "output" / "years" / "2017" / "index.html").is_file(), what="the deleted year page")
+    settle(watcher)
+    assert any(o.changed[0].startswith("output/") for o in watcher.outcomes[before:])
+    assert watcher.error is None
+    assert_same_as_fresh(site, tmp_path)

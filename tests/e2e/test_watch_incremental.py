@@ -334,3 +334,21 @@ def test_after_the_warm_up_a_first_edit_redoes_only_what_it_touched(site, tmp_pa
     assert made.count("entry") == 1 and made.count("csl_json") == 1
     assert made.count("tokenize") <= len(search.FIELDS)  # one paper's texts
     assert_same_as_fresh(site, tmp_path)
+
+
+def test_a_build_right_after_verify_trusts_the_output_and_verify_sees_hand_changes(site):
+    """verify() (the watcher runs it while idle) checks every output file once, so that the next build
+    need not; a file deleted after that check is missing until verify finds it, and the build after
+    that makes it again."""
+    builder = Builder(site, persistent=False)
+    builder.build()
+    page = site / "output" / "years" / "2017" / "index.html"
+    assert builder.verify()
+    page.unlink()
+    edit(site / "seeds" / SEED_NAME, "We introduce the Segment Anything (SA) project",
+         "We present the Segment Anything (SA) project")
+    builder.build()
+    assert not page.exists()  # trusted: verify had just found it in place
+    assert not builder.verify()
+    assert builder.build().stats.written == 1 and page.is_file()
+    assert builder.verify()
