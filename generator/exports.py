@@ -26,6 +26,17 @@ def meta_for(site: Site, config: SiteConfig) -> "Meta":
     return Meta(site, config)
 
 
+@views.remember_last(key=lambda papers: tuple((p.slug, p.date, p.title, p.authors) for p in papers))
+def paper_keys(papers: tuple[Paper, ...]) -> dict[str, str]:
+    """The BibTeX keys (slug -> key), made again only when a slug, date, title or author list changed."""
+    return bibtex.keys(papers, lambda p: views.PAPERS.get("key", bibtex.base_key, p))
+
+
+@views.remember_last
+def keys_text(keys: dict[str, str]) -> str:
+    return repr(sorted(keys.items()))
+
+
 class Meta:
     """What the templates need for metadata tags and the Cite block (``meta`` in every template)."""
 
@@ -33,14 +44,14 @@ class Meta:
         self.site, self.config = site, config
         self.base_url = config.base_url
         views.PAPERS.next_build()
-        self.keys = bibtex.keys(site.papers, lambda p: views.PAPERS.get("key", bibtex.base_key, p))
+        self.keys = paper_keys(site.papers)
         self._feeds: list[tuple[str, str]] | None = None
 
     def fingerprint(self) -> str:
         """Everything the metadata depends on besides the paper a template passes in (incremental builds)."""
         s = self.site
         return repr((self.config, s.name, s.category, s.metrics, s.bio, s.affiliation, s.links, s.as_of,
-                     len(s.papers), sorted({p.category for p in s.papers}), sorted(self.keys.items())))
+                     len(s.papers), sorted({p.category for p in s.papers}))) + keys_text(self.keys)
 
     def url(self, path: str) -> str:
         """The absolute URL of an output path, or '' when site.yaml has no base URL."""
