@@ -232,6 +232,7 @@ class Builder:
         self.order: list[str] | None = None  # the paths of ``lines``, sorted (None: to sort again)
         self.listed = False  # whether ``seen`` is the content as the last build found it (see hints)
         self.seed_key = ""
+        self.digests: dict[str, tuple] = {}  # path -> ((inode, mtime_ns, size), read at, digest): file_digest
         self.newest_ns = 0  # the newest modification time among the inputs import_inputs looked at
         self.env_key = ""
         self.env: jinja2.Environment | None = None
@@ -281,7 +282,7 @@ class Builder:
                 not rel.startswith("content") or rel.startswith("content/") and rel.endswith(".yaml")
                 for rel in hints):
             written = [rel for rel in hints if rel.startswith("content/")]
-            self.seed_key = cache.digest(str(seed_path), seed_path.read_bytes() if seed_path else b"-")
+            self.seed_key = cache.digest(str(seed_path), self.file_digest(seed_path) if seed_path else "-")
         if written is None:
             self.seen, self.lines, self.order = {}, {}, None
             for folder in (content_dir, content_dir / "papers"):
@@ -292,7 +293,7 @@ class Builder:
                 for entry in entries:
                     if entry.name.endswith(".yaml"):
                         self.seen[entry.path] = entry.stat()
-            self.seed_key = cache.digest(str(seed_path), seed_path.read_bytes() if seed_path else b"-")
+            self.seed_key = cache.digest(str(seed_path), self.file_digest(seed_path) if seed_path else "-")
             touched = list(self.seen)
         else:
             touched = []
@@ -317,9 +318,29 @@ class Builder:
         if self.order is None:
             self.order = sorted(lines)
         self.newest_ns = max((st.st_mtime_ns for st in seen.values()), default=0)
-        state = content_dir / content.STATE_FILE
         listing = "\n".join([lines[path] for path in self.order])
-        return cache.digest(self.seed_key, state.read_bytes() if state.is_file() else b"-", listing)
+        return cache.digest(self.seed_key, self.file_digest(content_dir / content.STATE_FILE), listing)
+
+    def file_digest(self, path: Path) -> str:
+        """A digest of a file's bytes ('-' when it is missing), taken again only when its inode, date or size
+        changed, or it had been modified within 2 s of the last read (the seed and the import state are
+        megabytes at 10,000 papers)."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            self.digests.pop(str(path), None)
+            return "-"
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        known = self.digests.get(str(path))
+        if known is not None and known[0] == stamp and st.st_mtime_ns + cache.RACY_NS < known[1]:
+            return known[2]
+        read_at = time.time_ns()
+        try:
+            found = cache.digest(path.read_bytes())
+        except OSError:
+            return "-"
+        self.digests[str(path)] = (stamp, read_at, found)
+        return found
 
     def listing(self) -> dict[str, tuple[int, int]]:
         """The content files import_inputs saw: path -> (mtime_ns, size)."""

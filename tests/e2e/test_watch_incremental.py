@@ -352,3 +352,24 @@ def test_a_build_right_after_verify_trusts_the_output_and_verify_sees_hand_chang
     assert not builder.verify()
     assert builder.build().stats.written == 1 and page.is_file()
     assert builder.verify()
+
+
+def test_the_seed_and_import_state_are_hashed_again_when_their_stamp_cannot_be_trusted(tmp_path):
+    """Builds key the seed and the import state by a digest of their bytes, reused while their inode, date
+    and size stay the same and the file was already 2 s old when read; a rewrite within one tick of the
+    date (same size, same date) is read again."""
+    path = tmp_path / "seed.txt"
+    path.write_text("aaaa", encoding="utf-8")
+    builder = Builder(tmp_path, persistent=False)
+    first = builder.file_digest(path)
+    st = os.stat(path)
+    path.write_text("bbbb", encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(path).st_ino == st.st_ino and builder.file_digest(path) != first
+    then = st.st_mtime_ns - 60 * 10**9
+    os.utime(path, ns=(then, then))
+    aged = builder.file_digest(path)
+    path.write_text("cccc", encoding="utf-8")  # a later save: a new date
+    assert builder.file_digest(path) != aged
+    path.unlink()
+    assert builder.file_digest(path) == "-"
