@@ -223,8 +223,12 @@ class Builder:
             self.inputs_key: str = str(data.get("inputs", ""))  # every input of the last build (see settings())
             self.page_count = int(data.get("pages", 0))
             self.inputs_ns = int(data.get("inputs_ns", 0))  # when the last build took its inputs' stats
+            # path -> ((inode, mtime_ns, size), read at, digest): see file_digest
+            self.digests: dict[str, tuple] = {str(path): ((int(a), int(b), int(c)), int(at), str(d))
+                                              for path, ((a, b, c), at, d) in data.get("digests", {}).items()}
         except (TypeError, ValueError, AttributeError):
             self.import_key, self.outputs, self.inputs_key, self.page_count, self.inputs_ns = "", {}, "", 0, 0
+            self.digests = {}
         self.saved_ns = self.inputs_ns
         self._papers: cache.PaperCache | None = None  # read from the cache only when a build loads content
         self.seen: dict[str, os.stat_result] = {}  # the content files import_inputs last looked at (path -> stat)
@@ -232,7 +236,6 @@ class Builder:
         self.order: list[str] | None = None  # the paths of ``lines``, sorted (None: to sort again)
         self.listed = False  # whether ``seen`` is the content as the last build found it (see hints)
         self.seed_key = ""
-        self.digests: dict[str, tuple] = {}  # path -> ((inode, mtime_ns, size), read at, digest): file_digest
         self.newest_ns = 0  # the newest modification time among the inputs import_inputs looked at
         self.env_key = ""
         self.env: jinja2.Environment | None = None
@@ -705,7 +708,8 @@ class Builder:
             self.parsed_changed = False
         if self.dirty or self.inputs_ns != self.saved_ns:
             cache.save(self.site_dir, {"import": self.import_key, "outputs": self.outputs, "inputs": self.inputs_key,
-                                       "inputs_ns": self.inputs_ns, "pages": self.page_count})
+                                       "inputs_ns": self.inputs_ns, "pages": self.page_count,
+                                       "digests": self.digests})
             self.dirty, self.saved_ns = False, self.inputs_ns
 
 
