@@ -13,11 +13,23 @@ from pathlib import Path
 
 import jinja2
 
-from . import cache, content, delta, exports, output, pages, refs, render, search, seed
+from . import cache, content, delta, exports, output, pages, patch, refs, render, search, seed
 from .config import SiteConfig, load_config
 from .errors import InputError, Problem
-from .load import Parsed, load_site
+from .load import Parsed, load_paper, load_site
 from .model import Paper, Site
+
+
+@dataclass
+class Last:
+    """Watch: what the last build planned, for the next to swap papers into (see Builder.swapped)."""
+
+    settings: str
+    site: Site
+    plan: list[pages.Page]
+    common: dict
+    where: dict[str, int] | None = None  # slug -> position in site.papers, made when first needed
+    pages_key: str = ""  # a digest of the plan's page paths
 
 
 @dataclass
@@ -233,6 +245,7 @@ class Builder:
         self._papers: cache.PaperCache | None = None  # read from the cache only when a build loads content
         self.seen: dict[str, os.stat_result] = {}  # the content files import_inputs last looked at (path -> stat)
         self.lines: dict[str, str] = {}  # path -> its line in the content listing (see import_inputs)
+        self.stamps: dict[str, tuple[int, int]] = {}  # path -> (mtime_ns, size) of ``seen`` (see listing)
         self.order: list[str] | None = None  # the paths of ``lines``, sorted (None: to sort again)
         self.listed = False  # whether ``seen`` is the content as the last build found it (see hints)
         self.seed_key = ""
@@ -255,6 +268,13 @@ class Builder:
         self.out: Path | None = None  # the output folder of the last build
         self.verified = False  # verify() found the output folder as the last build left it, since then
         self.trusted = False  # this build need not look at the output files it keeps (see verify)
+        self.last: Last | None = None  # watch: the last build's site, plan and context (see swapped)
+        self.groups: dict[str, tuple[str, list[str]]] = {}  # search, exports -> (fingerprint, their outputs)
+        self.next_groups: dict[str, tuple[str, list[str]]] = {}
+        self.pages_key = ""  # a digest of the last build's page paths
+        self.changed_at: list[int] = []  # the positions of the papers the last build found changed in place
+        self.manifest: dict[str, str] = {}  # output/'s manifest as verify() last read it
+        self.manifest_text = output.ManifestText()
 
     @property
     def papers(self) -> cache.PaperCache:
@@ -287,7 +307,7 @@ class Builder:
             written = [rel for rel in hints if rel.startswith("content/")]
             self.seed_key = cache.digest(str(seed_path), self.file_digest(seed_path) if seed_path else "-")
         if written is None:
-            self.seen, self.lines, self.order = {}, {}, None
+            self.seen, self.lines, self.order, self.stamps = {}, {}, None, {}
             for folder in (content_dir, content_dir / "papers"):
                 try:
                     entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -307,15 +327,16 @@ class Builder:
                         self.seen[path] = os.stat(path)
                     except OSError:
                         if self.seen.pop(path, None) is not None:
-                            del self.lines[path]
+                            del self.lines[path], self.stamps[path]
                             self.order = None
                         continue
                     touched.append(path)
-        seen, lines = self.seen, self.lines
+        seen, lines, stamps = self.seen, self.lines, self.stamps
         for path in touched:
             st = seen[path]
             if path not in lines:
                 self.order = None
+            stamps[path] = (st.st_mtime_ns, st.st_size)
             name = f"{os.path.basename(os.path.dirname(path))}/{os.path.basename(path)}"
             lines[path] = f"{name}:{st.st_mtime_ns}:{st.st_size}"
         if self.order is None:
@@ -347,7 +368,7 @@ class Builder:
 
     def listing(self) -> dict[str, tuple[int, int]]:
         """The content files import_inputs saw: path -> (mtime_ns, size)."""
-        return {path: (st.st_mtime_ns, st.st_size) for path, st in self.seen.items()}
+        return dict(self.stamps)
 
     def plan_import(self, seed_path: Path, content_dir: Path) -> tuple[content.Importer, seed.Reading | None]:
         """The import of the seed, planned: only the entries an edit touched when nothing else changed since
@@ -356,7 +377,7 @@ class Builder:
         memo = self.memo
         reading = read_seed(seed_path, self.site_dir, memo.reading if memo else None)
         importer = content.Importer(content_dir, self.site_dir, self.parsed, keep=self.quick_imports)
-        if memo and delta.unchanged(memo, self.listing()) and delta.plan(memo, reading, importer):
+        if memo and delta.unchanged(memo, self.stamps) and delta.plan(memo, reading, importer):
             self.started_from = memo
             return importer, reading
         self.started_from = None
@@ -401,6 +422,56 @@ class Builder:
         if reading is not None and not importer.files and not importer.deletions:
             checked = delta.checked_times(importer, set(), listed, None)
             self.memo = delta.Memo(reading, importer, self.listing(), checked)
+
+    def swapped(self, settings: str, hints: list[str] | None, importer: content.Importer | None,
+                planned: dict, config: SiteConfig) -> tuple[Site, list[pages.Page], dict] | None:
+        """Watch: the last build's site, plan and context with the papers that changed in place swapped in
+        (see patch.py), or None when that is not known to give what loading and planning again give: other
+        inputs changed (settings, templates, the profile, a file the watcher did not name), a paper came,
+        went or changed in structure, or a changed file has problems (the load reports them)."""
+        last = self.last
+        if last is None or hints is None or settings != last.settings or self.refs is None:
+            return None
+        papers_dir = self.site_dir / "content" / "papers"
+        changed: set[Path] = set()
+        for rel in hints:
+            path = self.site_dir / rel
+            if path.parent == papers_dir and path.suffix == ".yaml":
+                changed.add(path)
+            elif not (rel.startswith("seeds/") and rel.endswith(".txt")):
+                return None
+        if importer is not None:
+            if importer.deletions or any(p.parent != papers_dir and p.name != content.STATE_FILE
+                                         for p in importer.files):
+                return None
+            changed.update(p for p in importer.files if p.parent == papers_dir)
+        if len(changed) > refs.MAX_CHANGED:
+            return None
+        where = last.where
+        if where is None:
+            where = last.where = {p.slug: i for i, p in enumerate(last.site.papers)}
+        new: dict[int, Paper] = {}
+        for path in sorted(changed):
+            i = where.get(path.stem)
+            if i is None:
+                return None
+            problems: list[Problem] = []
+            rel = path.relative_to(self.site_dir).as_posix()
+            if path in planned:
+                paper = load_paper(path, rel, problems, planned)
+            else:
+                hit, paper = self.papers.get(path)
+                if not hit:
+                    paper = load_paper(path, rel, problems, self.papers.read(path))
+                    if not problems:
+                        self.papers.put(path, paper)
+            old = last.site.papers[i]
+            if problems or paper is None or refs.structure(paper) != refs.structure(old):
+                return None
+            if paper != old or paper.extra != old.extra:
+                new[i] = paper
+        showing = self.refs.pages_showing(sorted(new)) if new else set()
+        return patch.patched(last.site, last.plan, last.common, config, new, showing)
 
     def environment(self, theme: render.Theme, key: str) -> tuple[jinja2.Environment, cache.Templates]:
         """The Jinja environment, reused (templates stay compiled) while no template file changes (``key``:
@@ -451,14 +522,20 @@ class Builder:
             raise InputError(Problem("content/profile.yaml", 0, "no content yet: put a seed in seeds/ "
                                                                  "(or write content/profile.yaml by hand)"))
         self.papers.hits = {}
-        self.papers.stats = self.seen  # the load need not ask again
-        site = load_site(content_dir, site_dir, planned, self.papers)
-        self.papers.stats = {}
         env, templates = self.environment(theme, templates_key)
-        plan = pages.plan(site, config)
-        check_unique(plan)
-        common = pages.common_context(site, config)
-        job = output.Commit(out)  # changed files go to a staging folder as they are made
+        swapped = self.swapped(settings, hints if listed else None, importer, planned, config)
+        if swapped is not None:
+            site, plan, common = swapped
+        else:
+            self.last = None
+            self.papers.stats = self.seen  # the load need not ask again
+            site = load_site(content_dir, site_dir, planned, self.papers)
+            self.papers.stats = {}
+            plan = pages.plan(site, config)
+            check_unique(plan)
+            common = pages.common_context(site, config)
+        # Changed files go to a staging folder as they are made (the manifest verify() just read is used).
+        job = output.Commit(out, self.manifest if self.trusted else None, self.manifest_text)
         try:
             stats, made, kept, fingerprints, todo, need_search, exports_kept = self.make(
                 job, env, templates, common, plan, site, config, static, importer)
@@ -488,17 +565,26 @@ class Builder:
                 self.memo = delta.Memo(reading, importer, self.listing(), checked)
             import_key = content_key if self.do_import else import_key
             inputs = cache.digest(settings, content_key)
-        before = set(self.outputs)
+        before = set(self.outputs) if kept is not None else None
         self.remember(made, kept, fingerprints)
+        self.groups = self.next_groups
         self.dirty |= (bool(todo) or need_search or exports_kept is None or import_key != self.import_key
-                       or before != set(self.outputs))
+                       or (before is not None and before != set(self.outputs)))
         self.import_key = import_key
         # A file saved during this build (even one the key above already saw) has a newer time than
         # started_ns, so the next build cannot take the fast path until it has looked again.
         self.inputs_key, self.inputs_ns, self.page_count = inputs, started_ns, len(plan)
         memo = self.fps.memo
-        self.known = {id(p): (p, memo[id(p)]) for p in site.papers if id(p) in memo}
+        if kept is None and self.site is not None:  # in place: only the changed papers are new
+            for i in self.changed_at:
+                self.known.pop(id(self.site.papers[i]), None)
+                if id(site.papers[i]) in memo:
+                    self.known[id(site.papers[i])] = (site.papers[i], memo[id(site.papers[i])])
+        else:
+            self.known = {id(p): (p, memo[id(p)]) for p in site.papers if id(p) in memo}
         self.site = site
+        if self.quick_imports:
+            self.last = Last(settings, site, plan, common, self.last.where if self.last else None, self.pages_key)
         return BuildResult(site=site, pages=len(plan), stats=stats, seconds=time.perf_counter() - start, out=out,
                            report=report, rendered=len(todo), imported=importer is not None, workers=self.workers,
                            warnings=exports.warnings(config))
@@ -507,72 +593,83 @@ class Builder:
              plan: list[pages.Page], site: Site, config: SiteConfig, static: dict[str, bytes],
              importer: content.Importer | None) -> tuple:
         """Render what changed, the search data and the exports, into ``job``; what was kept stays. The
-        import's files are staged meanwhile (put in place only once everything worked)."""
+        import's files are staged meanwhile (put in place only once everything worked).
+
+        Returns (stats, made, kept, fingerprints, todo, need_search, exports_kept); ``kept`` is None when
+        every output but those made was kept (in watch, after papers changed in place)."""
         manifest = job.old
-        fps = self.fps = cache.Fingerprints({**self.known, **self.papers.hits})
+        fps = self.fps = cache.Fingerprints({**self.known, **self.papers.hits},
+                                            self.fps if self.quick_imports else None)
         shared = cache.digest(fps.of({k: v for k, v in common.items() if k != "site"}),
                               fps.site(site, templates.wide))
         fragments = env.globals.get("fragment")
         if isinstance(fragments, render.Fragments):
             fragments.next_build(shared)
-        fingerprints: dict[str, str] = {}
-        kept: dict[str, str] = {}
-        todo: list[pages.Page] = []
         out = job.out
-        walk = fps.walk
         meta = common["meta"]
-        # In watch, after a few papers changed in place only the pages showing them are fingerprinted.
+        # In watch, after a few papers changed in place only the pages showing them are fingerprinted, and
+        # when the output folder is known to be as the last build left it, the others are not looked at.
         paths = [page.path for page in plan]
         last = self.refs if self.quick_imports else None
         changed = last.changed(site.papers, paths, shared, templates, meta.keys, meta.base_url) if last else None
-        redo = last.pages_showing(changed) if last and changed is not None else None
-        prints: list[str] = []
+        if last is not None and changed is not None:
+            page_list = sorted(last.pages_showing(changed))
+            prints, cite_prints = list(last.prints), list(last.cite_prints)
+        else:
+            page_list, prints, cite_prints = list(range(len(plan))), [""] * len(plan), [""] * len(site.papers)
+        in_place = changed is not None and self.trusted and self.groups.keys() >= {"search", "exports"}
+        self.changed_at = changed or []
+        kept: dict[str, str] | None = None if in_place else {}
+        fingerprints: dict[str, str] = {}
+        todo: list[pages.Page] = []
+
+        def check(path: str, fp: str) -> bool:
+            """Note an output's fingerprint; whether the output of the last build can stay."""
+            fingerprints[path] = fp
+            if self.is_kept(path, fp, manifest, out):
+                if kept is not None:
+                    kept[path] = manifest[path]
+                return True
+            return False
+
+        walk = fps.walk
+        redo = set(page_list)
         for j, page in enumerate(plan):
-            if redo is None or j in redo:
-                fp = cache.digest(page.path, page.template, templates.digest(page.template), shared,
-                                  *[f"{k}={walk(v)}" for k, v in page.context.items()])
-            else:
-                fp = last.prints[j]  # type: ignore[union-attr]
-            prints.append(fp)
-            fingerprints[page.path] = fp
-            if self.is_kept(page.path, fp, manifest, out):
-                kept[page.path] = manifest[page.path]
-            else:
+            if j in redo:
+                prints[j] = cache.digest(page.path, page.template, templates.digest(page.template), shared,
+                                         *[f"{k}={walk(v)}" for k, v in page.context.items()])
+            elif in_place:
+                continue
+            if not check(page.path, prints[j]):
                 todo.append(page)
+        # Each paper's cite.bib, like a page, is made again only when its paper, key or URL changed.
+        cites: list[tuple[str, Paper]] = []
+        papers = site.papers
+        for i in (changed if changed is not None else range(len(papers))):
+            cite_prints[i] = cache.digest("cite", walk(papers[i]), *exports.cite_inputs(meta, papers[i]))
+        for i in (changed if in_place else range(len(papers))):  # type: ignore[union-attr]
+            path = meta.cite_path(papers[i])
+            if not check(path, cite_prints[i]):
+                cites.append((path, papers[i]))
+        search_fp = cache.digest("search", fps.of(config), fps.site(site, True))
+        search_kept = self.reusable("search", search_fp, manifest, out)
+        need_search = search_kept is None
+        # The other exports (BibTeX, CSL-JSON, feeds, sitemap) read every paper, the profile and the pages.
+        pages_key = self.last.pages_key if self.last is not None and changed is not None else ""
+        if not pages_key:
+            pages_key = cache.digest(*sorted(paths))
+        self.pages_key = pages_key
+        exports_fp = cache.digest("exports", fps.of(config), fps.site(site, True), fps.of(meta), pages_key)
+        exports_kept = self.reusable("exports", exports_fp, manifest, out)
         made: dict[str, tuple[str, int]] = {}  # path -> (digest, size) of every file made this time
+        made_exports: dict[str, bytes] = {}
+        made_cites: dict[str, bytes] = {}
 
         def add(group: str, path: str, data: bytes) -> None:
-            if path in made or path in kept:
+            if path in made or (kept is not None and path in kept):
                 raise InputError(Problem(group, 0, f"two outputs would be written to {path}"))
             job.add(path, data)
             made[path] = (job.new[path], len(data))
-
-        search_fp = cache.digest("search", fps.of(config), fps.site(site, True))
-        search_kept = self.reusable(search_fp, manifest, out)
-        need_search = search_kept is None
-        # Each paper's cite.bib, like a page, is made again only when its paper, key or URL changed.
-        cites: list[tuple[str, Paper]] = []
-        cite_prints: list[str] = []
-        redo_cites = set(changed) if last and changed is not None else None
-        for i, paper in enumerate(site.papers):
-            path = meta.cite_path(paper)
-            if redo_cites is None or i in redo_cites:
-                fp = cache.digest("cite", fps.walk(paper), *exports.cite_inputs(meta, paper))
-            else:
-                fp = last.cite_prints[i]  # type: ignore[union-attr]
-            cite_prints.append(fp)
-            fingerprints[path] = fp
-            if self.is_kept(path, fp, manifest, out):
-                kept[path] = manifest[path]
-            else:
-                cites.append((path, paper))
-        # The other exports (BibTeX, CSL-JSON, feeds, sitemap) read every paper, the profile and the pages.
-        html_paths = sorted(p.path for p in plan)
-        exports_fp = cache.digest("exports", fps.of(config), fps.site(site, True),
-                                  fps.of(common["meta"]), cache.digest(*html_paths))
-        exports_kept = self.reusable(exports_fp, manifest, out)
-        made_exports: dict[str, bytes] = {}
-        made_cites: dict[str, bytes] = {}
 
         def meanwhile() -> None:
             """Runs in a thread while the pages are written, when worker processes render them: it must not
@@ -581,7 +678,7 @@ class Builder:
                 importer.stage()
             made_cites.update((path, exports.cite_file(meta, paper)) for path, paper in cites)
             if exports_kept is None:
-                made_exports.update(exports.files(site, config, html_paths, cite=False))
+                made_exports.update(exports.files(site, config, sorted(paths), cite=False, meta=meta))
 
         searched = self.render(env, common, todo, site, need_search, lambda path, data: add("pages", path, data),
                                meanwhile)
@@ -589,15 +686,21 @@ class Builder:
             add("exports", path, data)
         for path, data in static.items():
             add("static", path, data)
+        groups = {}
         for group, fp, reused, produced in (("search", search_fp, search_kept, searched),
                                             ("exports", exports_fp, exports_kept, made_exports)):
             if reused is None:
                 for path, data in produced.items():
                     add(group, path, data)
-            else:
+            elif kept is not None:
                 kept.update(reused)
-            fingerprints.update(dict.fromkeys(produced if reused is None else reused, fp))
-        job.keep(kept)
+            groups[group] = (fp, sorted(produced if reused is None else reused))
+            fingerprints.update(dict.fromkeys(groups[group][1], fp))
+        if kept is None:
+            job.keep_others()
+        else:
+            job.keep(kept)
+        self.next_groups = groups
         if self.quick_imports:
             if last is not None and changed is not None:
                 last.substitute(site.papers, changed, prints, cite_prints)
@@ -605,6 +708,7 @@ class Builder:
                 shown_on = refs.page_refs(site.papers, [page.context for page in plan])
                 self.refs = refs.PageRefs(site.papers, paths, prints, shown_on, shared, templates, cite_prints,
                                           meta.keys, meta.base_url)
+        fps.done()
         return job.stats, made, kept, fingerprints, todo, need_search, exports_kept
 
     def settings(self, config: SiteConfig, out: Path, templates_key: str, static: dict[str, bytes]) -> str:
@@ -624,10 +728,15 @@ class Builder:
         made = {**self.outputs, **{path: ["", output.digest(data), len(data)] for path, data in static.items()}}
         return len(manifest) == len(made) and in_place(out, manifest, made)
 
-    def reusable(self, fp: str, manifest: dict[str, str], out: Path) -> dict[str, str] | None:
+    def reusable(self, group: str, fp: str, manifest: dict[str, str], out: Path) -> dict[str, str] | None:
         """The outputs the last build made under fingerprint ``fp`` (path -> digest) when all are still in
-        place unchanged; None when there are none or any is gone (then they are made again)."""
-        made = [p for p, v in self.outputs.items() if v[0] == fp]
+        place unchanged; None when there are none or any is gone (then they are made again). ``group``:
+        the last build's record of what it made under that name, when it kept one."""
+        known = self.groups.get(group)
+        if known is not None and known[0] == fp:
+            made = known[1]
+        else:
+            made = [p for p, v in self.outputs.items() if v[0] == fp]
         kept = {p: manifest[p] for p in made if self.is_kept(p, fp, manifest, out)}
         return kept if made and len(kept) == len(made) else None
 
@@ -644,12 +753,17 @@ class Builder:
         self.verified = False
         if out is None or not self.outputs:
             return True
-        self.verified = (not output.staging_paths(out)[1].exists()
-                         and in_place(out, output.read_manifest(out), self.outputs))
+        self.manifest = output.read_manifest(out)
+        self.verified = not output.staging_paths(out)[1].exists() and in_place(out, self.manifest, self.outputs)
         return self.verified
 
-    def remember(self, made: dict[str, tuple[str, int]], kept: dict[str, str], fingerprints: dict[str, str]) -> None:
+    def remember(self, made: dict[str, tuple[str, int]], kept: dict[str, str] | None,
+                 fingerprints: dict[str, str]) -> None:
+        """Record what each output was made from (``kept`` None: every output not made was kept)."""
         outputs = {p: [fingerprints[p], digest, size] for p, (digest, size) in made.items() if p in fingerprints}
+        if kept is None:
+            self.outputs = {**self.outputs, **outputs}
+            return
         outputs.update({p: self.outputs[p] for p in kept if p in self.outputs})
         self.outputs = outputs
 

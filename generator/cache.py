@@ -29,12 +29,20 @@ PACKAGE = Path(__file__).resolve().parent
 
 
 def digest(*parts: str | bytes) -> str:
-    """A digest of the parts, each followed by a NUL byte (joined first: one update instead of two per part)."""
+    """A digest of the parts, each followed by a NUL byte (text joined first: one update instead of two per
+    part). SHA-256, cut to 128 bits: processors hash it in hardware, twice as fast as BLAKE2 here."""
     try:
         data = "\x00".join(parts).encode("utf-8", "surrogatepass")  # type: ignore[arg-type]
-    except TypeError:  # some parts are bytes
-        data = b"\x00".join(p if isinstance(p, bytes) else p.encode("utf-8", "surrogatepass") for p in parts)
-    return hashlib.blake2b(data + b"\x00" if parts else b"", digest_size=16).hexdigest()
+    except TypeError:  # some parts are bytes (megabytes at 10,000 papers: not copied)
+        found = hashlib.sha256()
+        for part in parts:
+            found.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
+            found.update(b"\x00")
+        return found.hexdigest()[:32]
+    found = hashlib.sha256(data)
+    if parts:
+        found.update(b"\x00")
+    return found.hexdigest()[:32]
 
 
 @functools.lru_cache(maxsize=1)
@@ -58,12 +66,19 @@ def paper_fingerprint(paper: Paper) -> str:
 
 
 class Fingerprints:
-    """Digests of template inputs, memoised per object for one build."""
+    """Digests of template inputs, memoised per object for one build, and taken from ``before`` (the build
+    before's Fingerprints, in watch) for the very objects it walked: plans and their values are never
+    changed once made, so an object that lives on has the same digest."""
 
-    def __init__(self, known: dict[int, tuple] | None = None):
+    def __init__(self, known: dict[int, tuple] | None = None, before: Fingerprints | None = None):
         self.memo: dict[int, str] = {}
-        self.keep: list[object] = []  # memo keys are ids: keep the objects alive
+        self.keep: dict[int, object] = {}  # memo keys are ids: keep the objects alive
         self.known = known or {}  # id -> (paper, fingerprint) from the last build
+        self.before = before
+
+    def done(self) -> None:
+        """Let the build before's digests go (what this build reused from them it holds itself)."""
+        self.before = None
 
     def of(self, value) -> str:
         return digest(self.walk(value))
@@ -76,6 +91,11 @@ class Fingerprints:
             return found
         if value is None or isinstance(value, (str, int, float, bool, dt.date)):
             return repr(value)
+        before = self.before
+        if before is not None and before.keep.get(key) is value:
+            out = self.memo[key] = before.memo[key]
+            self.keep[key] = value
+            return out
         if isinstance(value, Paper):
             known = self.known.get(key)
             out = known[1] if known and known[0] is value else paper_fingerprint(value)
@@ -92,7 +112,7 @@ class Fingerprints:
         else:
             out = digest(type(value).__qualname__, repr(value))
         self.memo[key] = out
-        self.keep.append(value)
+        self.keep[key] = value
         return out
 
     def site(self, site: Site, with_papers: bool) -> str:

@@ -124,11 +124,14 @@ def state_line(slug: str, base: dict) -> str:
     return f"{_json(slug)}: {_json(base)}"
 
 
-def state_text(state: dict, lines: dict[str, str] | None = None) -> str:
+def state_text(state: dict, lines: dict[str, str] | None = None, order: list[str] | None = None) -> str:
     """The import state as JSON, one line per paper (readable diffs, and fast to write at 10,000 papers).
-    ``lines``: each paper's line (state_line) when the caller has them already."""
-    papers = ",\n".join(lines[slug] if lines is not None else state_line(slug, base)
-                         for slug, base in sorted(state["papers"].items()))
+    ``lines``: each paper's line (state_line) when the caller has them already; ``order``: the papers'
+    slugs, sorted, when the caller has them."""
+    order = sorted(state["papers"]) if order is None else order
+    if lines is None:
+        lines = {slug: state_line(slug, state["papers"][slug]) for slug in order}
+    papers = ",\n".join([lines[slug] for slug in order])
     rest = "".join(f",\n{_json(key)}: {_json(state[key])}" for key in sorted(state) if key != "papers")
     return f'{{"papers": {{\n{papers}\n}}{rest}}}\n'
 
@@ -146,6 +149,7 @@ class Outcome:
     pruned: bool                 # whether removed papers were pruned (their files deleted)
     print_of: dict[str, str]     # slug -> the fingerprint of its state entry
     profile: dict                # the profile's seed fields as imported
+    order: list[str] = field(default_factory=list)  # the slugs of ``state``, sorted
 
 
 @dataclass
@@ -331,19 +335,22 @@ class Importer:
                 work.print_of[slug] = merge.fingerprint(work.known[slug])
 
     def finish(self, profile: Profile, profile_base: dict | None, work: Work, prints: list[str],
-               lines: dict[str, str], prune: bool, taken: set[str] | None = None) -> None:
+               lines: dict[str, str], prune: bool, taken: set[str] | None = None, state: bytes | None = None,
+               order: list[str] | None = None) -> None:
         """Plan the profile and the state file; keep the outcome for the next import (``taken``: the
-        slugs no new paper may take next time, when the caller knows them)."""
+        slugs no new paper may take next time, ``state``: the bytes the state file is known to hold,
+        ``order``: the state's slugs sorted, each when the caller knows them)."""
         self._plan_profile(profile, profile_base)
+        order = sorted(work.new_state) if order is None else order
         self._stage_state({"version": 1, "profile": profile_fields(profile),
-                           "papers": work.new_state, "removed": sorted(work.hidden)}, lines)
+                           "papers": work.new_state, "removed": sorted(work.hidden)}, lines, state, order)
         if not self.keep:
             return  # at 10,000 papers the outcome is tens of MiB, and every worker process would inherit it
         final = work.final
         if taken is None:
             taken = set(final) | set(work.new_state) | {alias for data in final.values() for alias in alias_list(data)}
         self.outcome = Outcome(prints, work.new_state, lines, work.hidden, final, taken, prune, work.print_of,
-                               profile_fields(profile))
+                               profile_fields(profile), order)
 
     def _follow_renames(self, known: dict[str, dict], existing: dict[str, dict], hidden: set[str]) -> None:
         """A remembered paper whose file vanished while an untracked file holds it: the file was renamed.
@@ -401,13 +408,15 @@ class Importer:
             self.files[path] = yamlio.dump(data)
             self.data[path] = data
 
-    def _stage_state(self, state: dict, lines: dict[str, str] | None = None) -> None:
+    def _stage_state(self, state: dict, lines: dict[str, str] | None = None, known: bytes | None = None,
+                     order: list[str] | None = None) -> None:
+        """Plan the state file (``known``: the bytes it holds, when the caller knows them)."""
         path = self.dir / STATE_FILE
-        text = state_text(state, lines)
-        old = path.read_text(encoding="utf-8") if path.exists() else None
-        if old != text:
-            self.files[path] = text
-        self.state_text = text
+        data = state_text(state, lines, order).encode("utf-8")
+        old = known if known is not None else path.read_bytes() if path.exists() else None
+        if old != data:
+            self.files[path] = data  # type: ignore[assignment]
+        self.state_bytes = data
 
     def stage(self) -> None:
         """Write every changed file under a temporary name beside its place; nothing the user sees changes.
@@ -432,7 +441,10 @@ class Importer:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_name(f".{path.name}.tmp")
                 self.staged.append((tmp, path))  # before writing: a failed write is removed too
-                tmp.write_text(text, encoding="utf-8")
+                if isinstance(text, bytes):  # the state file, encoded once
+                    tmp.write_bytes(text)
+                else:
+                    tmp.write_text(text, encoding="utf-8")
         except BaseException:
             self.discard()
             raise

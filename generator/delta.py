@@ -41,9 +41,9 @@ def unchanged(memo: Memo, listing: dict[str, tuple[int, int]]) -> bool:
     if listing != memo.listing or importer.outcome is None or importer.outcome.pruned:
         return False
     try:
-        if (importer.dir / STATE_FILE).read_text(encoding="utf-8") != importer.state_text:
+        if (importer.dir / STATE_FILE).read_bytes() != importer.state_bytes:
             return False
-    except (OSError, UnicodeDecodeError):
+    except OSError:
         return False
     papers_dir = str(importer.dir / "papers")
     checked = memo.checked
@@ -70,7 +70,13 @@ def checked_times(importer: Importer, written: set[str], at: int, before: Memo |
     if importer.outcome is None:
         return {}
     prefix = os.path.join(importer.dir, "papers", "")
-    names = [f"{prefix}{slug}.yaml" for slug in importer.outcome.files]
+    files = importer.outcome.files
+    same = before is not None and before.importer.outcome is not None
+    if same and before.importer.outcome.files.keys() == files.keys():  # type: ignore[union-attr]
+        out = dict(before.checked)  # type: ignore[union-attr]  # the same paper files: their times, but for those written now
+        out.update((name, at) for name in written if name in out)
+        return out
+    names = [f"{prefix}{slug}.yaml" for slug in files]
     if before is not None:
         old = before.checked
         out = {name: old.get(name, 0) for name in names}
@@ -118,5 +124,7 @@ def plan(memo: Memo, reading: Reading, fresh: Importer) -> bool:
         if slug in work.new_state and work.new_state[slug] is not old.state.get(slug):
             lines[slug] = state_line(slug, work.new_state[slug])
     # No file, remembered slug or alias went away: what is taken now is what was, plus the new slugs.
-    fresh.finish(reading.profile, old.profile, work, prints, lines, prune=False, taken=work.taken)
+    order = old.order if work.new_state.keys() == old.state.keys() else None
+    fresh.finish(reading.profile, old.profile, work, prints, lines, prune=False, taken=work.taken,
+                 state=memo.importer.state_bytes, order=order)  # (unchanged() saw the file hold those bytes)
     return True

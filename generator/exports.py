@@ -40,11 +40,13 @@ def keys_text(keys: dict[str, str]) -> str:
 class Meta:
     """What the templates need for metadata tags and the Cite block (``meta`` in every template)."""
 
-    def __init__(self, site: Site, config: SiteConfig):
+    def __init__(self, site: Site, config: SiteConfig, keys: dict[str, str] | None = None):
+        """``keys``: the BibTeX keys, when the caller knows them (every paper's slug, date, title and
+        authors are those of a site they were made for)."""
         self.site, self.config = site, config
         self.base_url = config.base_url
         views.PAPERS.next_build()
-        self.keys = paper_keys(site.papers)
+        self.keys = paper_keys(site.papers) if keys is None else keys
         self._feeds: list[tuple[str, str]] | None = None
 
     def fingerprint(self) -> str:
@@ -198,17 +200,24 @@ def cite_inputs(meta: Meta, paper: Paper) -> tuple[str, str]:
     return meta.key(paper), meta.base_url
 
 
-def files(site: Site, config: SiteConfig, html_paths: list[str], cite: bool = True) -> dict[str, bytes]:
+def files(site: Site, config: SiteConfig, html_paths: list[str], cite: bool = True,
+          meta: Meta | None = None) -> dict[str, bytes]:
     """Every export file: per-paper (unless not ``cite``) and whole-profile BibTeX, CSL-JSON, feeds,
     sitemap, robots.txt.
 
     ``html_paths`` are the pages the build renders; the sitemap lists them all but the 404 and redirect pages.
+    ``meta``: the site's Meta, when the caller has it.
     """
-    meta = meta_for(site, config)
+    meta = meta or meta_for(site, config)
     out: dict[str, bytes] = {meta.cite_path(p): cite_file(meta, p) for p in site.papers} if cite else {}
-    out[BIB_FILE] = "\n".join(meta.bibtex(p) for p in site.papers).encode("utf-8")
-    keys, get, base_url = meta.keys, views.PAPERS.get, meta.base_url
-    items = [get("csl", csl_line, p, keys[p.slug], base_url) for p in site.papers]
+    keys, base_url = meta.keys, meta.base_url
+    token = (keys_text(keys), base_url)
+
+    def per_paper(paper: Paper) -> tuple[str, str]:
+        return keys[paper.slug], base_url
+    entries = views.PAPERS.each("bibtex", bibtex_entry, site.papers, token, per_paper)
+    out[BIB_FILE] = "\n".join(entries).encode("utf-8")
+    items = views.PAPERS.each("csl", csl_line, site.papers, token, per_paper)
     out[CSL_FILE] = (("[\n" + ",\n".join(items) + "\n]" if items else "[]") + "\n").encode("utf-8")
     for title, path, papers in feed_list(site):
         out[path] = feeds.atom(site, meta.base_url, path, title, papers, config.feed_length, config.language)

@@ -128,6 +128,18 @@ class Fragments:
     def __call__(self, first, *rest, caller):
         return self.made.get("fragment", lambda *_: caller(), first, *rest)
 
+    def each(self, papers, macro, *rest) -> Markup:
+        """``macro(paper, *rest)`` for each paper, each followed by a newline, each made once as the call
+        block above makes it (a list of 4,000 papers is then joined, not rendered entry by entry)."""
+        code = getattr(getattr(macro, "_func", None), "__code__", None)  # the same while its template is
+        which = id(code) if code is not None else id(macro)
+        get = self.made.get
+
+        def make(paper, _which, *args) -> str:
+            return str(macro(paper, *args))
+        parts = [get("fragment", make, paper, which, *rest) for paper in papers]
+        return Markup("\n".join(parts) + "\n" if parts else "")
+
 
 def environment(theme: Theme, site_dir: Path) -> jinja2.Environment:
     """Templates from the site's own ``templates/`` first, then the theme chain."""
@@ -150,6 +162,7 @@ def environment(theme: Theme, site_dir: Path) -> jinja2.Environment:
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["script_json"] = lambda value: Markup(script_json(value))
     env.globals["fragment"] = Fragments()
+    env.globals["fragments"] = env.globals["fragment"].each
     return env
 
 

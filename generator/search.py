@@ -48,8 +48,8 @@ def build_index(site: Site, cache: lunrindex.TermCache | None = None) -> lunrind
 def cached_index(site: Site, cache: Cache) -> lunrindex.Index:
     """build_index, reusing each unchanged paper's analysed texts from the build before."""
     index = lunrindex.Index(fields=[name for name, _ in FIELDS], boosts=[boost for _, boost in FIELDS])
-    analyse, get = cache.terms.analyse, cache.papers.get
-    index.docs = [get("terms", lambda p: analyse(paper_texts(p)), p) for p in site.papers]
+    analyse = cache.terms.analyse
+    index.docs = cache.papers.each("terms", lambda p: analyse(paper_texts(p)), site.papers)
     index.refs = [str(i) for i in range(len(index.docs))]
     cache.terms.prune()
     return index
@@ -127,8 +127,7 @@ def data_script(site: Site, cache: Cache) -> str:
     if terms is not packed["terms"]:
         text = quoted(dumps(packed["terms"]))
         cache.terms_text = (packed["terms"], text)
-    get = cache.papers.get
-    rows = ",".join([get("record", lambda p: quoted(dumps(record(p))), p) for p in site.papers])
+    rows = ",".join(cache.papers.each("record", lambda p: quoted(dumps(record(p))), site.papers))
     postings = '","'.join(packed["postings"])  # base-32 digits and commas: nothing to escape
     head = {k: v for k, v in packed.items() if k not in ("postings", "terms")}
     index = (quoted(dumps(head))[:-1] + ',"postings":' + (f'["{postings}"]' if packed["postings"] else "[]")

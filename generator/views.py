@@ -6,6 +6,8 @@ import functools
 import heapq
 import re
 from collections import Counter
+from itertools import compress, count
+from operator import is_not
 
 from . import slugs
 from .model import Category, Coauthor, Paper, name_key
@@ -45,6 +47,7 @@ class PaperMemo:
     def __init__(self):
         self.now: dict[tuple[str, int], tuple] = {}
         self.before: dict[tuple[str, int], tuple] = {}
+        self.lists: dict[str, tuple] = {}  # kind -> (token, papers, values) of the last call to each()
 
     def next_build(self) -> None:
         """Keep only what the last build used (older papers can be freed)."""
@@ -61,6 +64,25 @@ class PaperMemo:
         value = make(paper, *args)
         self.now[k] = (paper, value)
         return value
+
+    def each(self, kind: str, make, papers: tuple[Paper, ...], token=None, args=lambda paper: ()) -> list:
+        """``[get(kind, make, p, *args(p)) for p in papers]``, where the last call for ``kind`` (with an equal
+        ``token``: what the values read besides each paper) gives the value at each position that holds
+        the very same paper: after a few papers changed in place, only theirs are looked up or made."""
+        last = self.lists.get(kind)
+        if last is not None and len(last[1]) == len(papers) and last[0] == token:
+            values = list(last[2])
+            for i in compress(count(), map(is_not, last[1], papers)):
+                values[i] = self.get(kind, make, papers[i], *args(papers[i]))
+        else:
+            known = {id(p): (p, v) for p, v in zip(last[1], last[2])} if last is not None and last[0] == token else {}
+            values = []
+            for paper in papers:
+                hit = known.get(id(paper))
+                values.append(hit[1] if hit is not None and hit[0] is paper
+                              else self.get(kind, make, paper, *args(paper)))
+        self.lists[kind] = (token, papers, values)
+        return values
 
 
 PAPERS = PaperMemo()

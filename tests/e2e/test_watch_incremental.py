@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import build as build_module
 from generator import delta, exports, lunrcompat, refs, search
 from generator.build import Builder, build
 from generator.cache import CACHE_DIR
@@ -373,3 +374,54 @@ def test_the_seed_and_import_state_are_hashed_again_when_their_stamp_cannot_be_t
     assert builder.file_digest(path) != aged
     path.unlink()
     assert builder.file_digest(path) == "-"
+
+
+def test_in_place_edits_in_watch_swap_papers_into_the_last_plan_and_match_a_fresh_build(site, tmp_path, monkeypatch):
+    """In watch, after the watcher's idle check, an edit that changes papers in place (an abstract, a
+    venue, the Code flag) neither loads the content nor plans the pages again: the edited papers are
+    swapped into the last build's plan (patch.py), only the outputs that show them are looked at, and
+    the site is still the one a fresh build makes. Anything else (a title, a new paper, site.yaml)
+    loads and plans again."""
+    loads: list[int] = []
+    real_load = build_module.load_site
+    monkeypatch.setattr(build_module, "load_site", lambda *args: loads.append(1) or real_load(*args))
+    builder = Builder(site, persistent=False)
+    builder.quick_imports = True
+    builder.build()
+    seed = site / "seeds" / SEED_NAME
+    paper = site / "content" / "papers" / "segment-anything.yaml"
+    steps = [
+        ("abstract in the seed", True, ["seeds/me.txt"],
+         lambda: edit(seed, "We introduce the Segment Anything (SA) project", "We present the <Segment> & project")),
+        ("venue by hand", True, ["content/papers/segment-anything.yaml"],
+         lambda: paper.write_text(paper.read_text(encoding="utf-8") + "venue: ICCV <2023>\n", encoding="utf-8")),
+        ("the Code flag, shown in every list", True, ["seeds/me.txt"],
+         lambda: edit(seed, "CVApr 5, 2023\nSegment Anything\n", "CVApr 5, 2023Code\nSegment Anything\n")),
+        ("title in the seed", False, ["seeds/me.txt"],
+         lambda: edit(seed, "\nSegment Anything\n", "\nSegment Anything Again\n")),
+        ("abstract after the title", True, ["seeds/me.txt"],
+         lambda: edit(seed, "We present the <Segment> & project", "We offer the project")),
+        ("site.yaml", False, ["site.yaml"],
+         lambda: (site / "site.yaml").write_text("title: Girshick\n", encoding="utf-8")),
+        ("a paper added by hand", False, ["content/papers/a-new-one.yaml"],
+         lambda: (site / "content" / "papers" / "a-new-one.yaml").write_text(
+             "title: A New One\ndate: '2026-01-02'\ncategory: CV\nauthors: [Ross Girshick]\nabstract: Fresh.\n",
+             encoding="utf-8")),
+        ("pdf by hand", True, ["content/papers/a-new-one.yaml"],
+         lambda: (site / "content" / "papers" / "a-new-one.yaml").write_text(
+             "title: A New One\ndate: '2026-01-02'\ncategory: CV\nauthors: [Ross Girshick]\nabstract: Fresh.\n"
+             "pdf: https://example.org/new.pdf\n", encoding="utf-8")),
+    ]
+    for what, swapped, hints, change in steps:
+        assert builder.verify(), what  # the watcher's check while idle: the next build trusts output/
+        loads.clear()
+        change()
+        result = builder.build(hints=hints)
+        assert (not loads) == swapped, what
+        assert result.rendered < result.pages // 4 or not swapped, what
+        fresh = Builder(site, persistent=False, do_import=False)
+        assert fresh.build().stats.written == 0, what
+        assert ({path: entry[0] for path, entry in builder.outputs.items()}
+                == {path: entry[0] for path, entry in fresh.outputs.items()}), what
+        assert_same_as_fresh(site, tmp_path)
+    assert "ICCV &lt;2023&gt;" in (site / "output" / "papers" / "segment-anything" / "index.html").read_text("utf-8")

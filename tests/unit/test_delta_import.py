@@ -56,7 +56,7 @@ def planned(importer: content.Importer) -> tuple:
     o = importer.outcome
     assert o is not None
     return (importer.files, importer.report, o.prints, o.state, o.lines, o.hidden, o.files, o.taken, o.print_of,
-            importer.state_text)
+            importer.state_bytes)
 
 
 HAND_OPS = ("abstract", "venue", "hide", "unhide", "new_file")
