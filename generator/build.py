@@ -275,6 +275,7 @@ class Builder:
         self.changed_at: list[int] = []  # the positions of the papers the last build found changed in place
         self.manifest: dict[str, str] = {}  # output/'s manifest as verify() last read it
         self.manifest_text = output.ManifestText()
+        self.retired: output.Retired | None = None  # watch: the files the last build replaced (see free)
 
     @property
     def papers(self) -> cache.PaperCache:
@@ -535,7 +536,14 @@ class Builder:
             check_unique(plan)
             common = pages.common_context(site, config)
         # Changed files go to a staging folder as they are made (the manifest verify() just read is used).
-        job = output.Commit(out, self.manifest if self.trusted else None, self.manifest_text)
+        retired = None
+        if self.quick_imports:
+            if self.retired is None or self.retired.folder != output.retired_folder(out):
+                self.retired = output.Retired(output.retired_folder(out))
+            retired = self.retired
+        job = output.Commit(out, self.manifest if self.trusted else None, self.manifest_text, retired)
+        if importer is not None:
+            importer.retired = retired
         try:
             stats, made, kept, fingerprints, todo, need_search, exports_kept = self.make(
                 job, env, templates, common, plan, site, config, static, importer)
@@ -559,10 +567,12 @@ class Builder:
             content_key = self.import_inputs(seed_path, content_dir, importer.report.written + importer.report.deleted)
             if self.quick_imports:
                 written = {str(self.site_dir / rel) for rel in importer.report.written}
-                checked = delta.checked_times(importer, written, wrote, self.started_from)
+                before = self.started_from
+                checked = delta.checked_times(importer, written, wrote, before)
                 self.started_from = None  # (let the memo before go)
                 importer.files, importer.data = {}, {}  # written: the memo needs what the plan decided only
-                self.memo = delta.Memo(reading, importer, self.listing(), checked)
+                recent = before.still | written if before is not None and before.still is not None else None
+                self.memo = delta.Memo(reading, importer, self.listing(), checked, recent)
             import_key = content_key if self.do_import else import_key
             inputs = cache.digest(settings, content_key)
         before = set(self.outputs) if kept is not None else None
@@ -744,6 +754,11 @@ class Builder:
         old = self.outputs.get(path)
         return (old is not None and old[0] == fp and manifest.get(path) == old[1]
                 and (self.trusted or unchanged_file(f"{out}/{path}", old[2])))
+
+    def free(self) -> None:
+        """Free the files the last builds replaced (watch keeps them until the rebuild is reported)."""
+        if self.retired is not None:
+            self.retired.empty()
 
     def verify(self) -> bool:
         """Whether the output folder still holds every file the last build made, as it made them (their

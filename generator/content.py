@@ -120,20 +120,20 @@ def _json(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-def state_line(slug: str, base: dict) -> str:
-    return f"{_json(slug)}: {_json(base)}"
+def state_line(slug: str, base: dict) -> bytes:
+    return f"{_json(slug)}: {_json(base)}".encode("utf-8")
 
 
-def state_text(state: dict, lines: dict[str, str] | None = None, order: list[str] | None = None) -> str:
-    """The import state as JSON, one line per paper (readable diffs, and fast to write at 10,000 papers).
-    ``lines``: each paper's line (state_line) when the caller has them already; ``order``: the papers'
-    slugs, sorted, when the caller has them."""
+def state_data(state: dict, lines: dict[str, bytes] | None = None, order: list[str] | None = None) -> bytes:
+    """The import state as JSON in UTF-8, one line per paper (readable diffs, and fast to write at 10,000
+    papers). ``lines``: each paper's line (state_line) when the caller has them already; ``order``: the
+    papers' slugs, sorted, when the caller has them."""
     order = sorted(state["papers"]) if order is None else order
     if lines is None:
         lines = {slug: state_line(slug, state["papers"][slug]) for slug in order}
-    papers = ",\n".join([lines[slug] for slug in order])
+    papers = b",\n".join([lines[slug] for slug in order])
     rest = "".join(f",\n{_json(key)}: {_json(state[key])}" for key in sorted(state) if key != "papers")
-    return f'{{"papers": {{\n{papers}\n}}{rest}}}\n'
+    return b'{"papers": {\n' + papers + b"\n}" + rest.encode("utf-8") + b"}\n"
 
 
 @dataclass
@@ -142,7 +142,7 @@ class Outcome:
 
     prints: list[str]            # each seed entry's fingerprint, in seed order
     state: dict[str, dict]       # slug -> the seed fields it was last imported from
-    lines: dict[str, str]        # slug -> its line of the state file
+    lines: dict[str, bytes]      # slug -> its line of the state file
     hidden: set[str]             # slugs the import hid (removed from the seed)
     files: dict[str, dict]       # slug -> what content/papers/<slug>.yaml holds afterwards
     taken: set[str]              # slugs no new paper may take: files, remembered slugs, aliases
@@ -189,6 +189,7 @@ class Importer:
         self.report = Report()
         self.keep = keep  # keep the plan's Outcome (for a quick import next: see delta.py)
         self.outcome: Outcome | None = None  # what a plan decided, for the next import to start from
+        self.retired = None  # an output.Retired keeping the files write replaces, when the caller frees them later
 
     def rel(self, path: Path) -> str:
         try:
@@ -335,7 +336,7 @@ class Importer:
                 work.print_of[slug] = merge.fingerprint(work.known[slug])
 
     def finish(self, profile: Profile, profile_base: dict | None, work: Work, prints: list[str],
-               lines: dict[str, str], prune: bool, taken: set[str] | None = None, state: bytes | None = None,
+               lines: dict[str, bytes], prune: bool, taken: set[str] | None = None, state: bytes | None = None,
                order: list[str] | None = None) -> None:
         """Plan the profile and the state file; keep the outcome for the next import (``taken``: the
         slugs no new paper may take next time, ``state``: the bytes the state file is known to hold,
@@ -408,11 +409,11 @@ class Importer:
             self.files[path] = yamlio.dump(data)
             self.data[path] = data
 
-    def _stage_state(self, state: dict, lines: dict[str, str] | None = None, known: bytes | None = None,
+    def _stage_state(self, state: dict, lines: dict[str, bytes] | None = None, known: bytes | None = None,
                      order: list[str] | None = None) -> None:
         """Plan the state file (``known``: the bytes it holds, when the caller knows them)."""
         path = self.dir / STATE_FILE
-        data = state_text(state, lines, order).encode("utf-8")
+        data = state_data(state, lines, order)
         old = known if known is not None else path.read_bytes() if path.exists() else None
         if old != data:
             self.files[path] = data  # type: ignore[assignment]
@@ -477,6 +478,8 @@ class Importer:
             for path in self.fresh:
                 self._wrote(path)
         for tmp, path in sorted(self.staged or [], key=lambda tp: (tp[1].name == STATE_FILE, tp[1])):
+            if self.retired is not None and path.exists():
+                self.retired.keep(path)
             tmp.replace(path)
             self._wrote(path)
         self.report.written.sort(key=lambda rel: (rel.endswith(STATE_FILE), rel))

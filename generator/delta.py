@@ -31,6 +31,10 @@ class Memo:
     importer: Importer
     listing: dict[str, tuple[int, int]]
     checked: dict[str, int]
+    # The paper files that may have been written too recently to trust their dates: those the import
+    # wrote and those found so before (None: any file; see unchanged). Files outside it are not looked at.
+    recent: set[str] | None = None
+    still: set[str] | None = None  # what unchanged() found too recent, for the next memo's ``recent``
 
 
 def unchanged(memo: Memo, listing: dict[str, tuple[int, int]]) -> bool:
@@ -47,10 +51,13 @@ def unchanged(memo: Memo, listing: dict[str, tuple[int, int]]) -> bool:
         return False
     papers_dir = str(importer.dir / "papers")
     checked = memo.checked
-    racy = [path for path, (mtime, _) in listing.items()
-            if mtime + RACY_NS >= checked.get(path, 0) and os.path.dirname(path) == papers_dir]
+    # A file found old enough before, and not written since (its date is the same), is old enough now.
+    candidates = listing.keys() if memo.recent is None else memo.recent & listing.keys()
+    racy = [path for path in candidates
+            if listing[path][0] + RACY_NS >= checked.get(path, 0) and os.path.dirname(path) == papers_dir]
     if len(racy) > MAX_RACY:
         return False
+    memo.still = set(racy)
     for name in racy:
         path = Path(name)
         read_at = time.time_ns()

@@ -96,21 +96,54 @@ class ManifestText:
         return f'{{\n"files": {{\n{lines}\n}}\n}}\n'
 
 
-def write_file(target: Path, data: bytes) -> None:
+def write_file(target: Path, data: bytes, retired: Retired | None = None) -> None:
     """Write through a temporary file and a rename, so no reader sees a half-written file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         tmp.write_bytes(data)
+        if retired is not None:
+            retired.keep(target)
         tmp.replace(target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
+class Retired:
+    """Files a build replaces or deletes, kept alive by a second name in a folder of their own until
+    ``empty()``. On a disk mounted with ``discard`` (this machine's), freeing a file's blocks takes about
+    a millisecond per megabyte when it happens; watch frees them after the rebuild is reported, so that
+    replacing the megabytes of search data, BibTeX and import state does not delay it."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.count = 0
+
+    def keep(self, path: Path) -> None:
+        """Give ``path`` a second name here (best effort: on failure it is simply freed when replaced)."""
+        try:
+            if self.count == 0:
+                self.folder.mkdir(exist_ok=True)
+            os.link(path, self.folder / str(self.count))
+            self.count += 1
+        except OSError:
+            pass
+
+    def empty(self) -> None:
+        """Free every file kept, and the folder."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.count = 0
+
+
 def staging_paths(out: Path) -> tuple[Path, Path]:
     """The staging folder and the journal, beside ``out`` (same file system, never inside the site)."""
     return out.parent / f".{out.name}.staging", out.parent / f".{out.name}.journal"
+
+
+def retired_folder(out: Path) -> Path:
+    """Where a watcher keeps replaced files until it frees them (see Retired), beside ``out``."""
+    return out.parent / f".{out.name}.retired"
 
 
 def recover(out: Path) -> None:
@@ -159,11 +192,14 @@ class Commit:
     into place: one rename, no folder made twice.
     """
 
-    def __init__(self, out: Path, old: dict[str, str] | None = None, text: ManifestText | None = None):
+    def __init__(self, out: Path, old: dict[str, str] | None = None, text: ManifestText | None = None,
+                 retired: Retired | None = None):
         """``old``: the manifest ``out`` holds, when the caller has just read it; ``text``: the ManifestText
-        that made it (both only save time)."""
+        that made it; ``retired``: where replaced and removed files are kept for the caller to free later
+        (each only saves time)."""
         recover(out)
         self.out = out
+        self.retired = retired
         self.old = read_manifest(out) if old is None else old
         self.text = text or ManifestText()
         self.new: dict[str, str] = {}
@@ -251,8 +287,11 @@ class Commit:
             if self.whole:
                 _move_whole(out, self.staging)
             else:
-                stats.removed = _apply(out, self.staging, self.changed, remove, manifest.encode("utf-8"))
+                stats.removed = _apply(out, self.staging, self.changed, remove, manifest.encode("utf-8"),
+                                       self.retired)
             stats.written = len(self.changed)
+            if self.retired is not None:
+                self.retired.keep(self.journal)
             self.journal.unlink()
         if self.staging.exists():
             shutil.rmtree(self.staging, ignore_errors=True)
@@ -314,15 +353,18 @@ def _merge_tree(source: Path, target: Path) -> None:
             os.replace(entry.path, place)
 
 
-def _apply(out: Path, staging: Path, changed: list[str], remove: list[str], manifest: bytes) -> int:
+def _apply(out: Path, staging: Path, changed: list[str], remove: list[str], manifest: bytes,
+           retired: Retired | None = None) -> int:
     """Move staged files (named by their place in ``changed``) into ``out``, delete files no longer built,
-    write the manifest."""
+    write the manifest (``retired``: keeps what is replaced or deleted, see Retired)."""
     out.mkdir(parents=True, exist_ok=True)
     made: set[str] = set()
     for number, rel in enumerate(changed):
         source = staging / str(number)
         if source.is_file():  # absent when a killed commit already moved it
             _make_parent(out, safe_relpath(rel), made)
+            if retired is not None:
+                retired.keep(out / rel)
             os.replace(source, out / rel)
     removed = 0
     for rel in remove:
@@ -331,7 +373,7 @@ def _apply(out: Path, staging: Path, changed: list[str], remove: list[str], mani
             target.unlink()
             removed += 1
             _prune_dirs(target.parent, out)
-    write_file(out / MANIFEST, manifest)
+    write_file(out / MANIFEST, manifest, retired)
     return removed
 
 

@@ -192,6 +192,7 @@ class Reading:
     profile: Profile
     ends: list[int]  # per paper: the index of the line after its abstract (a blank line, or the end)
     same: list[int | None]  # per paper: its index in the reading before when reused (only its line may differ)
+    data: bytes | None = None  # the bytes read (without CR), for the next reading to decode only what changed
 
 
 def parse(data: bytes | str, path: str = "<seed>") -> Profile:
@@ -202,13 +203,67 @@ def parse(data: bytes | str, path: str = "<seed>") -> Profile:
 def read(data: bytes | str, path: str = "<seed>", before: Reading | None = None) -> Reading:
     """Parse a seed into a Reading; with ``before`` (the same seed's last good reading), only the entries
     an edit touched are parsed again and the others are reused (the result is the same as a full parse)."""
+    if isinstance(data, bytes) and before is not None and before.data is not None and before.profile.path == path:
+        found = _changed_lines(before, data)
+        if found is not None:
+            lines, head, tail = found
+            again = _read_edit(before, lines, path, head, tail)
+            if again is not None:
+                again.data = data
+                return again
     text = decode(data, path) if isinstance(data, bytes) else data.lstrip("\ufeff").replace("\r\n", "\n")
     lines = text.replace("\r", "\n").split("\n")
     if before is not None and before.profile.path == path:
         again = _read_edit(before, lines, path)
         if again is not None:
+            again.data = data if isinstance(data, bytes) and b"\r" not in data else None
             return again
-    return _read_all(lines, path)
+    reading = _read_all(lines, path)
+    reading.data = data if isinstance(data, bytes) and b"\r" not in data else None
+    return reading
+
+
+def _common_bytes(a: bytes, b: bytes) -> int:
+    """How many first bytes two byte strings share (compared in slices, in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:  # invariant: a[:low] == b[:low]
+        mid = (low + high + 1) // 2
+        if a[low:mid] == b[low:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _changed_lines(before: Reading, data: bytes) -> tuple[list[str], int, int] | None:
+    """The lines of ``data`` made from the reading before's and the bytes that changed (decoded alone),
+    with how many first and last lines the two share; None when that is not sure to give what decoding
+    it all gives (a CR anywhere, a change in the first line, bytes that are not text)."""
+    old = before.data
+    assert old is not None
+    if b"\r" in data:
+        return None
+    head = _common_bytes(old, data)
+    if head == len(old) == len(data):
+        return before.lines, len(before.lines), 0
+    tail = _common_bytes(old[head:][::-1], data[head:][::-1])
+    start = old.rfind(b"\n", 0, head) + 1  # where the first changed line starts, in both
+    if start == 0:
+        return None  # the first line (a byte order mark, the name): decoded in full
+    old_end, new_end = old.find(b"\n", len(old) - tail), data.find(b"\n", len(data) - tail)
+    old_end = len(old) if old_end < 0 else old_end
+    new_end = len(data) if new_end < 0 else new_end
+    window = data[start:new_end]
+    if b"\x00" in window:
+        return None
+    try:
+        middle = window.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        return None
+    first = old.count(b"\n", 0, start)  # the index of the first changed line
+    last = first + old.count(b"\n", start, old_end)  # ... and of the last, in the reading before
+    lines = before.lines
+    return [*lines[:first], *middle, *lines[last + 1:]], first, len(lines) - last - 1
 
 
 def _read_all(lines: list[str], path: str) -> Reading:
@@ -250,14 +305,18 @@ def _common_prefix(a: list[str], b: list[str]) -> int:
     return low
 
 
-def _read_edit(before: Reading, lines: list[str], path: str) -> Reading | None:
+def _read_edit(before: Reading, lines: list[str], path: str, head: int | None = None,
+               tail: int | None = None) -> Reading | None:
     """The new reading when the edit lies between two entries both readings share; None otherwise (then
-    the whole seed is parsed, which also reports every problem)."""
+    the whole seed is parsed, which also reports every problem). ``head``, ``tail``: how many first and
+    last lines the readings share, when the caller knows (at most that many)."""
     old = before.lines
-    head = _common_prefix(old, lines)
-    if head == len(old) == len(lines):
+    if head is None:
+        head = _common_prefix(old, lines)
+    if head >= len(old) and len(old) == len(lines):
         return Reading(lines, before.profile, before.ends, list(range(len(before.ends))))
-    tail = _common_prefix(old[head:][::-1], lines[head:][::-1])
+    if tail is None:
+        tail = _common_prefix(old[head:][::-1], lines[head:][::-1])
     old_stop = len(old) - tail  # old[head:old_stop] became lines[head:len(lines) - tail]
     papers, ends = before.profile.papers, before.ends
     # Entries kept before the edit: they end (at a blank line or the end) before the first changed line.

@@ -118,6 +118,7 @@ class Watcher:
         if self.observer is not None:
             self.observer.stop()
             self.observer.join()
+        self.builder.free()
         self.builder.save()
 
     def _start_observer(self) -> None:
@@ -299,8 +300,10 @@ class Watcher:
         return outcome
 
     def check_output(self) -> None:
-        """While idle: check that output/ is as the last build left it, so that the next rebuild need not
-        look at every file it keeps; a file deleted or changed by hand is made again at once."""
+        """While idle: free the files the rebuild replaced (see output.Retired), then check that output/
+        is as the last build left it, so that the next rebuild need not look at every file it keeps; a file
+        deleted or changed by hand is made again at once."""
+        self.builder.free()
         if self.builder.verify() or self.error is not None:
             return
         self.rebuild(["output/ (a file was changed or deleted by hand)"], hinted=True)
