@@ -223,18 +223,6 @@ def read(data: bytes | str, path: str = "<seed>", before: Reading | None = None)
     return reading
 
 
-def _common_bytes(a: bytes, b: bytes) -> int:
-    """How many first bytes two byte strings share (compared in slices, in C)."""
-    low, high = 0, min(len(a), len(b))
-    while low < high:  # invariant: a[:low] == b[:low]
-        mid = (low + high + 1) // 2
-        if a[low:mid] == b[low:mid]:
-            low = mid
-        else:
-            high = mid - 1
-    return low
-
-
 def _changed_lines(before: Reading, data: bytes) -> tuple[list[str], int, int] | None:
     """The lines of ``data`` made from the reading before's and the bytes that changed (decoded alone),
     with how many first and last lines the two share; None when that is not sure to give what decoding
@@ -243,10 +231,10 @@ def _changed_lines(before: Reading, data: bytes) -> tuple[list[str], int, int] |
     assert old is not None
     if b"\r" in data:
         return None
-    head = _common_bytes(old, data)
+    head = _common_prefix(old, data)
     if head == len(old) == len(data):
         return before.lines, len(before.lines), 0
-    tail = _common_bytes(old[head:][::-1], data[head:][::-1])
+    tail = _common_prefix(old[head:][::-1], data[head:][::-1])
     start = old.rfind(b"\n", 0, head) + 1  # where the first changed line starts, in both
     if start == 0:
         return None  # the first line (a byte order mark, the name): decoded in full
@@ -293,8 +281,8 @@ def _parse_entries(blocks, i: int, path: str, problems: list[Problem]) -> tuple[
     return papers, ends
 
 
-def _common_prefix(a: list[str], b: list[str]) -> int:
-    """How many first lines two lists share (compared in slices, so mostly in C)."""
+def _common_prefix(a: list[str] | bytes, b: list[str] | bytes) -> int:
+    """How many first lines two lists (or bytes two byte strings) share (compared in slices, in C)."""
     low, high = 0, min(len(a), len(b))
     while low < high:  # invariant: a[:low] == b[:low]
         mid = (low + high + 1) // 2
