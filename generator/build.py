@@ -743,7 +743,9 @@ class Builder:
         place unchanged; None when there are none or any is gone (then they are made again). ``group``:
         the last build's record of what it made under that name, when it kept one."""
         known = self.groups.get(group)
-        if known is not None and known[0] == fp:
+        if known is not None:  # what the last build made under that name, with what fingerprint
+            if known[0] != fp:
+                return None
             made = known[1]
         else:
             made = [p for p, v in self.outputs.items() if v[0] == fp]

@@ -11,6 +11,8 @@ import json
 import math
 import os
 import time
+from itertools import compress, count
+from operator import is_not
 from pathlib import Path
 
 import jinja2
@@ -75,6 +77,7 @@ class Fingerprints:
         self.keep: dict[int, object] = {}  # memo keys are ids: keep the objects alive
         self.known = known or {}  # id -> (paper, fingerprint) from the last build
         self.before = before
+        self.last: tuple[tuple[Paper, ...], list[str]] | None = None  # the site's papers and their digests
 
     def done(self) -> None:
         """Let the build before's digests go (what this build reused from them it holds itself)."""
@@ -118,7 +121,26 @@ class Fingerprints:
     def site(self, site: Site, with_papers: bool) -> str:
         """The site as templates see it: its profile fields, and its papers when a template reads them."""
         own = [f"{name}={self.walk(getattr(site, name))}" for name in sorted(SITE_FIELDS)]
-        return digest("site", *own, self.walk(site.papers) if with_papers else "")
+        return digest("site", *own, self.papers(site.papers) if with_papers else "")
+
+    def papers(self, papers: tuple[Paper, ...]) -> str:
+        """``walk(papers)``, where the papers the build before walked here in the same place keep their
+        digests without a look (after a few papers changed in place, only theirs are walked)."""
+        key = id(papers)
+        found = self.memo.get(key)
+        if found is not None:
+            return found
+        last = self.before.last if self.before is not None else None
+        if last is not None and len(last[0]) == len(papers):
+            parts = list(last[1])
+            for i in compress(count(), map(is_not, last[0], papers)):
+                parts[i] = self.walk(papers[i])
+        else:
+            parts = [self.walk(p) for p in papers]
+        self.last = (papers, parts)
+        out = self.memo[key] = digest("tuple", *parts)
+        self.keep[key] = papers
+        return out
 
 
 class Templates:

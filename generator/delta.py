@@ -110,11 +110,14 @@ def plan(memo: Memo, reading: Reading, fresh: Importer) -> bool:
     if len(now) != len(prints):
         return False
     before = set(old.prints)
-    incoming = {i: seed_fields(reading.profile.papers[i]) for i, fp in enumerate(prints) if fp not in before}
+    # Entries reused from the reading before hold one of its fingerprints: only the others can be new.
+    incoming = {i: seed_fields(reading.profile.papers[i]) for i, j in enumerate(reading.same)
+                if j is None and prints[i] not in before}
     # Step 1 of the pairing (identical seed fields) for the entries that changed: a paper back in the seed.
     pairs = {i: by_print[prints[i]] for i in incoming if prints[i] in by_print}
     # The remembered slugs step 1 leaves (no entry of the seed has their fields) meet the other entries.
-    left = {slug: old.state[slug] for slug, fp in old.print_of.items() if fp not in now}
+    gone = by_print.keys() - now
+    left = {slug: old.state[slug] for slug, fp in old.print_of.items() if fp in gone} if gone else {}
     rest = {i: fields for i, fields in incoming.items() if i not in pairs}
     pairs.update(fresh.pair(left, untracked(old.files, old.state), rest, prints))
     work = Work(old.files, old.state, old.hidden, set(old.taken), final=dict(old.files),
@@ -123,7 +126,7 @@ def plan(memo: Memo, reading: Reading, fresh: Importer) -> bool:
     fresh._warn_duplicates(reading.profile)
     fresh.merge_entries(work, incoming, prints, pairs)
     fresh.hide(work, sorted(set(left) - set(pairs.values())))
-    changed = sorted({*pairs.values(), *left, *(s for s in work.final if s not in old.files)})
+    changed = sorted({*pairs.values(), *left, *(work.final.keys() - old.files.keys())})
     for slug in changed:
         fresh._stage(fresh.dir / "papers" / f"{slug}.yaml", work.final[slug], old.files.get(slug))
     lines = dict(old.lines)

@@ -215,10 +215,17 @@ def files(site: Site, config: SiteConfig, html_paths: list[str], cite: bool = Tr
 
     def per_paper(paper: Paper) -> tuple[str, str]:
         return keys[paper.slug], base_url
-    entries = views.PAPERS.each("bibtex", bibtex_entry, site.papers, token, per_paper)
-    out[BIB_FILE] = "\n".join(entries).encode("utf-8")
-    items = views.PAPERS.each("csl", csl_line, site.papers, token, per_paper)
-    out[CSL_FILE] = (("[\n" + ",\n".join(items) + "\n]" if items else "[]") + "\n").encode("utf-8")
+
+    def bib_bytes(paper: Paper, key: str, url: str) -> bytes:  # the entry pages show, encoded once
+        return views.PAPERS.get("bibtex", bibtex_entry, paper, key, url).encode("utf-8")
+
+    def csl_bytes(paper: Paper, key: str, url: str) -> bytes:
+        return csl_line(paper, key, url).encode("utf-8")
+    # Joined as bytes: in watch each unchanged paper's entry is reused as it is (megabytes not encoded again).
+    entries = views.PAPERS.each("bibtex-bytes", bib_bytes, site.papers, token, per_paper)
+    out[BIB_FILE] = b"\n".join(entries)
+    items = views.PAPERS.each("csl-bytes", csl_bytes, site.papers, token, per_paper)
+    out[CSL_FILE] = (b"[\n" + b",\n".join(items) + b"\n]" if items else b"[]") + b"\n"
     for title, path, papers in feed_list(site):
         out[path] = feeds.atom(site, meta.base_url, path, title, papers, config.feed_length, config.language)
     if meta.base_url:

@@ -53,6 +53,40 @@ def posting_string(keys: list[int], tfs: list[int]) -> str:
     return deltas + "," + encode([tf - 1 for tf in tfs])
 
 
+SHIFT = 10  # a Pieces part holds the keys of 1,024 consecutive values (about 200 papers' fields)
+
+
+class Pieces:
+    """One term's posting string in parts, each encoding its keys in one range of key values, so that a
+    change to a few documents encodes only their parts again (a word in most of 10,000 abstracts has
+    tens of thousands of keys). ``text()`` is posting_string(keys, tfs)."""
+
+    def __init__(self, keys: list[int], tfs: list[int]):
+        self.parts: dict[int, tuple[int, int, str, str, int]] = {}  # range -> first, last, deltas, tfs, tf > 1
+        for part in {key >> SHIFT for key in keys}:
+            self.update(keys, tfs, part)
+
+    def update(self, keys: list[int], tfs: list[int], part: int) -> None:
+        """Encode range ``part`` of ``keys`` again (after keys in it came or went)."""
+        start, stop = bisect_left(keys, part << SHIFT), bisect_left(keys, (part + 1) << SHIFT)
+        if start == stop:
+            self.parts.pop(part, None)
+            return
+        these, counts = keys[start:stop], tfs[start:stop]
+        self.parts[part] = (these[0], these[-1], encode(list(map(sub, these[1:], these))),
+                            encode([tf - 1 for tf in counts]), sum(tf > 1 for tf in counts))
+
+    def text(self) -> str:
+        deltas, counts, many, last = [], [], 0, 0
+        for part in sorted(self.parts):
+            first, end, rest, tfs, above = self.parts[part]
+            deltas += [encode([first - last]), rest]
+            counts.append(tfs)
+            many += above
+            last = end
+        return "".join(deltas) + ("," + "".join(counts) if many else "")
+
+
 class Packer:
     """Packs an Index; packs it again cheaply when only a few documents changed in place."""
 
@@ -63,6 +97,7 @@ class Packer:
         self.tfs: dict[str, list[int]] = {}
         self.strings: dict[str, str] = {}
         self.terms: list[str] = []
+        self.pieces: dict[str, Pieces] = {}  # for the terms patched so far (see _patch)
 
     def pack(self, index: Index) -> dict:
         """The compact index as search.js's load() reads it."""
@@ -94,13 +129,13 @@ class Packer:
                     else:
                         found.append(key)
                         tfs[term].append(tf)
-        self.keys, self.tfs = keys, tfs
+        self.keys, self.tfs, self.pieces = keys, tfs, {}
         self.terms = sorted(keys, key=utf16_key)
         self.strings = {t: posting_string(keys[t], tfs[t]) for t in self.terms}
 
     def _patch(self, index: Index, changed: list[int]) -> None:
         nf = len(self.fields)
-        touched: set[str] = set()
+        touched: dict[str, set[int]] = {}  # term -> the ranges of keys (see Pieces) that changed
         for d in changed:
             for f in range(nf):
                 key = d * nf + f
@@ -108,21 +143,29 @@ class Packer:
                     keys = self.keys[term]
                     at = bisect_left(keys, key)
                     del keys[at], self.tfs[term][at]
-                    touched.add(term)
+                    touched.setdefault(term, set()).add(key >> SHIFT)
                 for term, tf in index.docs[d][f].items():
                     keys = self.keys.setdefault(term, [])
                     tfs = self.tfs.setdefault(term, [])
                     at = bisect_left(keys, key)
                     keys.insert(at, key)
                     tfs.insert(at, tf)
-                    touched.add(term)
+                    touched.setdefault(term, set()).add(key >> SHIFT)
         vocabulary_changed = False
-        for term in touched:
-            if self.keys[term]:
-                vocabulary_changed |= term not in self.strings
-                self.strings[term] = posting_string(self.keys[term], self.tfs[term])
-            else:
+        for term, parts in touched.items():
+            keys, tfs = self.keys[term], self.tfs[term]
+            if not keys:
                 del self.keys[term], self.tfs[term], self.strings[term]
+                self.pieces.pop(term, None)
                 vocabulary_changed = True
+                continue
+            vocabulary_changed |= term not in self.strings
+            pieces = self.pieces.get(term)
+            if pieces is None:
+                pieces = self.pieces[term] = Pieces(keys, tfs)
+            else:
+                for part in parts:
+                    pieces.update(keys, tfs, part)
+            self.strings[term] = pieces.text()
         if vocabulary_changed:
             self.terms = sorted(self.keys, key=utf16_key)

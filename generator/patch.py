@@ -45,7 +45,7 @@ class Swap:
                     items = [get(id(v), v) for v in value]
                     out = items if isinstance(value, list) else tuple(items)
             else:
-                items = [self(v) for v in value]
+                items = [v if isinstance(v, ATOMS) else self(v) for v in value]
                 changed = any(a is not b for a, b in zip(items, value))
                 out = (items if isinstance(value, list) else tuple(items)) if changed else value
         elif isinstance(value, dict):
@@ -56,7 +56,7 @@ class Swap:
             if names is None:
                 names = FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value) if f.init)
             old = [getattr(value, name) for name in names]
-            items = [self(v) for v in old]
+            items = [v if isinstance(v, ATOMS) else self(v) for v in old]
             changed = any(a is not b for a, b in zip(items, old))
             out = dataclasses.replace(value, **dict(zip(names, items))) if changed else value
         else:
