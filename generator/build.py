@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import cache, content, delta, exports, output, pages, patch, refs, render, search, seed
+from . import cache, content, delta, exports, output, pages, patch, reads, refs, render, search, seed
 from .config import SiteConfig, load_config
 from .errors import InputError, Problem
 from .load import Parsed, load_paper, load_site
@@ -276,6 +276,8 @@ class Builder:
         self.manifest: dict[str, str] = {}  # output/'s manifest as verify() last read it
         self.manifest_text = output.ManifestText()
         self.retired: output.Retired | None = None  # watch: the files the last build replaced (see free)
+        self.reads: dict[str, dict[int, int]] = {}  # watch: page path -> what it read when last rendered
+        self.rendered_reads: dict[str, dict[int, int]] = {}
 
     @property
     def papers(self) -> cache.PaperCache:
@@ -608,6 +610,7 @@ class Builder:
         Returns (stats, made, kept, fingerprints, todo, need_search, exports_kept); ``kept`` is None when
         every output but those made was kept (in watch, after papers changed in place)."""
         manifest = job.old
+        self.rendered_reads = {}
         fps = self.fps = cache.Fingerprints({**self.known, **self.papers.hits},
                                             self.fps if self.quick_imports else None)
         shared = cache.digest(fps.of({k: v for k, v in common.items() if k != "site"}),
@@ -644,10 +647,19 @@ class Builder:
 
         walk = fps.walk
         redo = set(page_list)
+        # In place, a page that read none of the fields that changed (reads.py) comes out the same: it only
+        # takes its new fingerprint.
+        same: dict[str, str] = {}
+        leaves = {id(last.papers[i]): reads.leaves_changed(last.papers[i], site.papers[i])
+                  for i in changed} if in_place else {}  # type: ignore[union-attr]
         for j, page in enumerate(plan):
             if j in redo:
                 prints[j] = cache.digest(page.path, page.template, templates.digest(page.template), shared,
                                          *[f"{k}={walk(v)}" for k, v in page.context.items()])
+                known = self.reads.get(page.path) if in_place else None
+                if known is not None and not any(known.get(key, 0) & bits for key, bits in leaves.items()):
+                    fingerprints[page.path] = same[page.path] = prints[j]
+                    continue
             elif in_place:
                 continue
             if not check(page.path, prints[j]):
@@ -672,6 +684,7 @@ class Builder:
         exports_fp = cache.digest("exports", fps.of(config), fps.site(site, True), fps.of(meta), pages_key)
         exports_kept = self.reusable("exports", exports_fp, manifest, out)
         made: dict[str, tuple[str, int]] = {}  # path -> (digest, size) of every file made this time
+        made.update((path, (manifest[path], self.outputs[path][2])) for path in same)  # (as they are)
         made_exports: dict[str, bytes] = {}
         made_cites: dict[str, bytes] = {}
 
@@ -712,6 +725,7 @@ class Builder:
             job.keep(kept)
         self.next_groups = groups
         if self.quick_imports:
+            self.remember_reads(last, changed if in_place else None, site.papers, paths)
             if last is not None and changed is not None:
                 last.substitute(site.papers, changed, prints, cite_prints)
             else:
@@ -720,6 +734,23 @@ class Builder:
                                           meta.keys, meta.base_url)
         fps.done()
         return job.stats, made, kept, fingerprints, todo, need_search, exports_kept
+
+    def remember_reads(self, last: refs.PageRefs | None, changed: list[int] | None, papers: tuple[Paper, ...],
+                       paths: list[str]) -> None:
+        """Keep what the pages rendered this time read (``rendered_reads``); in place (``changed``), the
+        others keep theirs, with the changed papers' new ids; otherwise they are forgotten (their papers
+        may be other objects now)."""
+        if last is None or changed is None:
+            self.reads = self.rendered_reads
+        else:
+            for i in changed:
+                old, new = id(last.papers[i]), id(papers[i])
+                for j in last.shown_on.get(old, ()):
+                    found = self.reads.get(paths[j])
+                    if found is not None and old in found:
+                        found[new] = found.pop(old)
+            self.reads.update(self.rendered_reads)
+        self.rendered_reads = {}
 
     def settings(self, config: SiteConfig, out: Path, templates_key: str, static: dict[str, bytes]) -> str:
         """A digest of what a build reads besides seed and content: site.yaml, templates, static files. With
@@ -794,8 +825,14 @@ class Builder:
                 and "fork" in multiprocessing.get_all_start_methods()):
             self.workers = 1
             meanwhile()
-            for page in todo:
-                sink(page.path, render_page(env, common, page))
+            if not self.quick_imports:
+                for page in todo:
+                    sink(page.path, render_page(env, common, page))
+            else:  # watch: note what each page reads (see reads.py)
+                with reads.recording():
+                    for page in todo:
+                        data, self.rendered_reads[page.path] = reads.record(lambda: render_page(env, common, page))
+                        sink(page.path, data)
             return search_files(site, self.search_cache) if need_search else {}
         _JOB = (env, common, todo, site)
         self.workers = workers

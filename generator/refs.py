@@ -16,9 +16,8 @@ from operator import is_not
 
 from .cache import PAPER_FIELDS
 from .model import Paper
+from .reads import LEAF_FIELDS
 
-LEAF_FIELDS = frozenset({"abstract", "venue", "pdf", "code_url", "has_code", "organization",
-                         "authors_truncated", "extra"})  # read only where the paper itself is shown
 STRUCTURE = tuple(f for f in PAPER_FIELDS if f not in LEAF_FIELDS)  # new fields count as structure
 MAX_CHANGED = 64  # more changed papers than this: fingerprint every page (it costs about the same)
 EMPTY: frozenset[int] = frozenset()
@@ -113,3 +112,4 @@ def page_refs(papers: tuple[Paper, ...], contexts: list[dict]) -> dict[int, list
             if found is not None:
                 found.append(j)
     return out
+

@@ -11,6 +11,7 @@ from operator import is_not
 
 from . import slugs
 from .model import Category, Coauthor, Paper, name_key
+from .reads import ALL_LEAVES, READS, record
 
 def remember_last(func=None, *, key=None):
     """Reuse the result of the last call made with the very same first argument (and equal others), or,
@@ -55,14 +56,20 @@ class PaperMemo:
 
     def get(self, kind: str, make, paper: Paper, *args):
         """``make(paper, *args)``, or its value from this build or the one before for this very paper and
-        equal ``args`` (which must be hashable)."""
+        equal ``args`` (which must be hashable; the value must depend on them and that paper only)."""
         k = (kind, id(paper), *args)
         hit = self.now.get(k) or self.before.get(k)
         if hit is not None and hit[0] is paper:
             self.now[k] = hit
+            if READS.now is not None:  # a page records what it reads: the value's reads count (reads.py)
+                READS.add(hit[2] if hit[2] is not None else {id(paper): ALL_LEAVES})
             return hit[1]
+        if READS.now is not None:
+            value, made = record(lambda: make(paper, *args))
+            self.now[k] = (paper, value, made)
+            return value
         value = make(paper, *args)
-        self.now[k] = (paper, value)
+        self.now[k] = (paper, value, None)
         return value
 
     def each(self, kind: str, make, papers: tuple[Paper, ...], token=None, args=lambda paper: ()) -> list:

@@ -419,9 +419,53 @@ def test_in_place_edits_in_watch_swap_papers_into_the_last_plan_and_match_a_fres
         result = builder.build(hints=hints)
         assert (not loads) == swapped, what
         assert result.rendered < result.pages // 4 or not swapped, what
+        if what in ("abstract after the title", "pdf by hand"):
+            # pages that show the paper but read none of what changed are not rendered (reads.py): the
+            # paper's own page, and the home page, which shows abstracts
+            assert result.rendered <= 2, what
         fresh = Builder(site, persistent=False, do_import=False)
         assert fresh.build().stats.written == 0, what
         assert ({path: entry[0] for path, entry in builder.outputs.items()}
                 == {path: entry[0] for path, entry in fresh.outputs.items()}), what
         assert_same_as_fresh(site, tmp_path)
     assert "ICCV &lt;2023&gt;" in (site / "output" / "papers" / "segment-anything" / "index.html").read_text("utf-8")
+
+
+def test_in_watch_a_page_that_reads_an_edited_field_any_way_is_rendered_again(site, tmp_path):
+    """Which fields a page read is noted while it renders (reads.py), through a template's own attribute
+    reads, Python code the template calls (meta.description reads the abstract) and memoised fragments
+    (their reads count on every page that shows them): the pages that show a venue or an abstract in
+    their own way are rendered again after an edit in place, and the site is the one a fresh build makes."""
+    theme = ROOT / "themes" / "scholar" / "templates"
+    (site / "templates").mkdir()
+    coauthor = (theme / "coauthor.html").read_text(encoding="utf-8").replace(
+        "{{ paper_list(papers, root, highlight) }}",
+        "{% for paper in papers %}{% call fragment(paper, root) %}<p>venue: {{ paper.venue }}</p>{% endcall %}"
+        "{% endfor %}")
+    (site / "templates" / "coauthor.html").write_text(coauthor, encoding="utf-8")
+    years = (theme / "years.html").read_text(encoding="utf-8").replace(
+        "{% block main %}", "{% block main %}{% for _, papers in years %}{% for paper in papers %}"
+        "{% if paper.slug == 'segment-anything' %}<p>{{ meta.description(paper) }}</p>{% endif %}"
+        "{% endfor %}{% endfor %}")
+    (site / "templates" / "years.html").write_text(years, encoding="utf-8")
+    builder = Builder(site, persistent=False)
+    builder.quick_imports = True
+    builder.build()
+    seed = site / "seeds" / SEED_NAME
+    paper = site / "content" / "papers" / "segment-anything.yaml"
+    for hints, change in ((["content/papers/segment-anything.yaml"],
+                           lambda: paper.write_text(paper.read_text(encoding="utf-8") + "venue: ICCV\n",
+                                                    encoding="utf-8")),
+                          (["content/papers/segment-anything.yaml"],
+                           lambda: paper.write_text(paper.read_text(encoding="utf-8").replace("venue: ICCV", "venue: CVPR"),
+                                                    encoding="utf-8")),
+                          (["seeds/me.txt"], lambda: edit(seed, "We introduce the Segment Anything (SA) project",
+                                                          "Rewritten opening words")),
+                          (["seeds/me.txt"], lambda: edit(seed, "Rewritten opening words", "Opened again"))):
+        assert builder.verify()
+        change()
+        builder.build(hints=hints)
+        assert_same_as_fresh(site, tmp_path)
+    kirillov = site / "output" / "coauthors" / "alexander-kirillov" / "index.html"
+    assert "venue: CVPR" in kirillov.read_text(encoding="utf-8")
+    assert "Opened again" in (site / "output" / "years" / "index.html").read_text(encoding="utf-8")
