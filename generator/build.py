@@ -10,6 +10,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 
@@ -61,10 +62,12 @@ def find_seed(site_dir: Path, config: SiteConfig) -> Path | None:
     return found[0] if found else None
 
 
-def read_seed(path: Path, site_dir: Path, before: seed.Reading | None = None) -> seed.Reading:
-    """The seed, parsed (``before``: its last good reading, to parse only what an edit touched)."""
+def read_seed(path: Path, site_dir: Path, before: seed.Reading | None = None, data: bytes | None = None
+              ) -> seed.Reading:
+    """The seed, parsed (``before``: its last good reading, to parse only what an edit touched; ``data``:
+    its bytes, when the caller has read them)."""
     rel = path.relative_to(site_dir).as_posix() if path.is_relative_to(site_dir) else str(path)
-    return seed.read(path.read_bytes(), rel, before)
+    return seed.read(path.read_bytes() if data is None else data, rel, before)
 
 
 def run_import(site_dir: Path, config: SiteConfig | None = None, write: bool = True,
@@ -216,6 +219,14 @@ def in_place(out: Path, manifest: dict[str, str], made: dict[str, list]) -> bool
                for path, (_, digest, size) in made.items())
 
 
+class Stamp(NamedTuple):
+    """What a stat says of a file's identity, date and size (an import takes it right after writing)."""
+
+    st_ino: int
+    st_mtime_ns: int
+    st_size: int
+
+
 class Builder:
     """Builds one site again and again, redoing only the work whose inputs changed.
 
@@ -277,6 +288,9 @@ class Builder:
         self.manifest_text = output.ManifestText()
         self.retired: output.Retired | None = None  # watch: the files the last build replaced (see free)
         self.reads: dict[str, dict[int, int]] = {}  # watch: page path -> what it read when last rendered
+        self.later: list = []  # bookkeeping a build left for catch_up
+        self.seed_read: tuple = ()  # (path, stamp, read at, bytes) of the seed as the last import read it
+        self.after_make = None  # what make left for catch_up
         self.rendered_reads: dict[str, dict[int, int]] = {}
 
     @property
@@ -296,19 +310,30 @@ class Builder:
         return self._parsed
 
     def import_inputs(self, seed_path: Path | None, content_dir: Path, written: list[str] | None = None,
-                      hints: list[str] | None = None) -> str:
+                      hints: list[str] | None = None, stamps: dict[str, tuple[int, int, int]] | None = None) -> str:
         """A digest of what an import reads: the seed, the import state and the content files' stats.
 
-        ``written``: the files an import just wrote (site-relative); only those are looked at again, the
-        rest of the last look is kept (a file whose date or size changed meanwhile then differs next time,
-        so its change is not skipped). ``hints``: the inputs the watcher saw change since the last build
-        (site-relative); the content files among them are looked at again, with the seed, unless a folder
-        changed or there are many (then every file is)."""
+        ``written``: the files an import just wrote (site-relative), with the ``stamps`` it took right
+        after writing them; only those are looked at again, the rest of the last look is kept (a file
+        whose date or size changed meanwhile then differs next time, so its change is not skipped).
+        ``hints``: the inputs the watcher saw change since the last build (site-relative); the content
+        files among them are looked at again, with the seed, unless a folder changed or there are many
+        (then every file is)."""
         if hints is not None and len(hints) <= MAX_HINTS and all(
                 not rel.startswith("content") or rel.startswith("content/") and rel.endswith(".yaml")
                 for rel in hints):
             written = [rel for rel in hints if rel.startswith("content/")]
             self.seed_key = cache.digest(str(seed_path), self.file_digest(seed_path) if seed_path else "-")
+        elif written is None:
+            self.seed_key = cache.digest(str(seed_path), self.file_digest(seed_path) if seed_path else "-")
+        self.look(content_dir, written, stamps)
+        return self.content_digest(content_dir)
+
+    def look(self, content_dir: Path, written: list[str] | None,
+             stamps: dict[str, tuple[int, int, int]] | None = None) -> None:
+        """Take the content files' stats again: every file's (``written`` None), or those of ``written``
+        (site-relative; with ``stamps``, a file's stamp as taken right after it was written)."""
+        stamps = stamps or {}
         if written is None:
             self.seen, self.lines, self.order, self.stamps = {}, {}, None, {}
             for folder in (content_dir, content_dir / "papers"):
@@ -319,7 +344,6 @@ class Builder:
                 for entry in entries:
                     if entry.name.endswith(".yaml"):
                         self.seen[entry.path] = entry.stat()
-            self.seed_key = cache.digest(str(seed_path), self.file_digest(seed_path) if seed_path else "-")
             touched = list(self.seen)
         else:
             touched = []
@@ -327,7 +351,7 @@ class Builder:
                 path = str(self.site_dir / rel)
                 if path.endswith(".yaml") and os.path.dirname(path) in (str(content_dir), str(content_dir / "papers")):
                     try:
-                        self.seen[path] = os.stat(path)
+                        self.seen[path] = Stamp(*stamps[rel]) if rel in stamps else os.stat(path)
                     except OSError:
                         if self.seen.pop(path, None) is not None:
                             del self.lines[path], self.stamps[path]
@@ -344,8 +368,11 @@ class Builder:
             lines[path] = f"{name}:{st.st_mtime_ns}:{st.st_size}"
         if self.order is None:
             self.order = sorted(lines)
-        self.newest_ns = max((st.st_mtime_ns for st in seen.values()), default=0)
-        listing = "\n".join([lines[path] for path in self.order])
+
+    def content_digest(self, content_dir: Path) -> str:
+        """The digest import_inputs returns, of the seed's (``seed_key``), the state's and the last look."""
+        self.newest_ns = max((st.st_mtime_ns for st in self.seen.values()), default=0)
+        listing = "\n".join([self.lines[path] for path in self.order or []])
         return cache.digest(self.seed_key, self.file_digest(content_dir / content.STATE_FILE), listing)
 
     def file_digest(self, path: Path) -> str:
@@ -378,7 +405,11 @@ class Builder:
         this builder's last import (see delta.py), else the whole seed. The seed's reading comes back only
         for a memo (``quick_imports``): one-shot builds let it go before worker processes inherit it."""
         memo = self.memo
-        reading = read_seed(seed_path, self.site_dir, memo.reading if memo else None)
+        st = os.stat(seed_path)
+        read_at = time.time_ns()
+        data = seed_path.read_bytes()
+        self.seed_read = (seed_path, (st.st_ino, st.st_mtime_ns, st.st_size), read_at, data)
+        reading = read_seed(seed_path, self.site_dir, memo.reading if memo else None, data)
         importer = content.Importer(content_dir, self.site_dir, self.parsed, keep=self.quick_imports)
         if memo and delta.unchanged(memo, self.stamps) and delta.plan(memo, reading, importer):
             self.started_from = memo
@@ -410,6 +441,7 @@ class Builder:
         """Plan the import of the seed as it is, so that the next seed edit merges only the entries it
         touched (see delta.py); kept only when content/ is already what that plan would write. Writes
         nothing. Best effort."""
+        self.catch_up()
         if self.memo is not None or not self.do_import or not self.quick_imports:
             return
         try:
@@ -425,6 +457,18 @@ class Builder:
         if reading is not None and not importer.files and not importer.deletions:
             checked = delta.checked_times(importer, set(), listed, None)
             self.memo = delta.Memo(reading, importer, self.listing(), checked)
+
+    def lazy_hints(self, hints: list[str] | None, seed_path: Path | None) -> bool:
+        """Whether the watcher's hints name only the seed and content files (see build)."""
+        if hints is None or len(hints) > MAX_HINTS:
+            return False
+        seed = seed_path.relative_to(self.site_dir).as_posix() if seed_path is not None else None
+        return all(rel == seed or rel.startswith("content/") and rel.endswith(".yaml") for rel in hints)
+
+    def catch_up(self) -> None:
+        """Do the bookkeeping the last build left for later (watch leaves it until the rebuild is reported)."""
+        while self.later:
+            self.later.pop(0)()
 
     def swapped(self, settings: str, hints: list[str] | None, importer: content.Importer | None,
                 planned: dict, config: SiteConfig) -> tuple[Site, list[pages.Page], dict] | None:
@@ -489,6 +533,7 @@ class Builder:
         """Import (when the seed or content changed), load, render what changed, write what differs.
         ``force``: load and check everything even when no input changed (see prime). ``hints``: the
         inputs (site-relative) a watcher saw change since the last build, when it saw every change."""
+        self.catch_up()
         start = time.perf_counter()
         listed, self.listed = self.listed, False  # a build that fails before listing the content leaves none
         self.trusted, self.verified = self.verified, False  # output/ as verify() found it, just before
@@ -503,21 +548,30 @@ class Builder:
         self.newest_ns = 0
         started_ns = time.time_ns()  # inputs changed after this may be missed by the stats: see the fast path
         seed_path = find_seed(site_dir, config) if self.do_import else None
-        content_key = self.import_inputs(seed_path, content_dir, hints=hints if listed else None)
+        # In watch, when the watcher names only the seed and content files as changed, the import runs
+        # without digesting megabytes first: the digests are taken after the rebuild is reported (catch_up).
+        lazy = self.quick_imports and listed and self.lazy_hints(hints, seed_path)
+        if lazy:
+            self.look(content_dir, [rel for rel in hints or [] if rel.startswith("content/")])
+            content_key = inputs = ""
+            import_key = self.import_key
+        else:
+            content_key = self.import_inputs(seed_path, content_dir, hints=hints if listed else None)
+            import_key = content_key if self.do_import else self.import_key
         self.listed = True
-        import_key = content_key if self.do_import else self.import_key
         static = static_files(theme)
         templates_key = template_files(site_dir, theme)
         settings = self.settings(config, out, templates_key, static)
-        inputs = cache.digest(settings, content_key)
-        if (not force and inputs == self.inputs_key and self.newest_ns + cache.RACY_NS < self.inputs_ns
-                and self.intact(out, static)):
-            # Nothing a build reads has changed since the last one, and its output is all in place.
-            kept = output.WriteStats(unchanged=len(self.outputs) + len(static))
-            return BuildResult(site=None, pages=self.page_count, stats=kept, seconds=time.perf_counter() - start,
-                               out=out, warnings=exports.warnings(config))
+        if not lazy:
+            inputs = cache.digest(settings, content_key)
+            if (not force and inputs == self.inputs_key and self.newest_ns + cache.RACY_NS < self.inputs_ns
+                    and self.intact(out, static)):
+                # Nothing a build reads has changed since the last one, and its output is all in place.
+                kept = output.WriteStats(unchanged=len(self.outputs) + len(static))
+                return BuildResult(site=None, pages=self.page_count, stats=kept,
+                                   seconds=time.perf_counter() - start, out=out, warnings=exports.warnings(config))
         importer = reading = None
-        if seed_path is not None and import_key != self.import_key:
+        if seed_path is not None and (lazy or import_key != self.import_key):
             importer, reading = self.plan_import(seed_path, content_dir)
         planned = Parsed(importer.files, {p: d for p, d in importer.data.items() if p.parent.name == "papers"}
                          ) if importer else {}
@@ -546,6 +600,7 @@ class Builder:
         job = output.Commit(out, self.manifest if self.trusted else None, self.manifest_text, retired)
         if importer is not None:
             importer.retired = retired
+        self.after_make = None
         try:
             stats, made, kept, fingerprints, todo, need_search, exports_kept = self.make(
                 job, env, templates, common, plan, site, config, static, importer)
@@ -560,32 +615,55 @@ class Builder:
             stats = job.apply()
         except BaseException:
             job.abort()
+            self.fps.done()
             if importer:
                 importer.discard()
                 self.memo = None
             raise
         if importer is not None:
-            self.newest_ns = 0
-            content_key = self.import_inputs(seed_path, content_dir, importer.report.written + importer.report.deleted)
-            if self.quick_imports:
-                written = {str(self.site_dir / rel) for rel in importer.report.written}
-                before = self.started_from
-                checked = delta.checked_times(importer, written, wrote, before)
-                self.started_from = None  # (let the memo before go)
-                importer.files, importer.data = {}, {}  # written: the memo needs what the plan decided only
-                recent = before.still | written if before is not None and before.still is not None else None
-                self.memo = delta.Memo(reading, importer, self.listing(), checked, recent)
-            import_key = content_key if self.do_import else import_key
-            inputs = cache.digest(settings, content_key)
+            importer.files, importer.data = {}, {}  # written: a memo needs what the plan decided only
         before = set(self.outputs) if kept is not None else None
         self.remember(made, kept, fingerprints)
+        self.later.append(self.after_make)
         self.groups = self.next_groups
-        self.dirty |= (bool(todo) or need_search or exports_kept is None or import_key != self.import_key
+        self.dirty |= (bool(todo) or need_search or exports_kept is None
                        or (before is not None and before != set(self.outputs)))
-        self.import_key = import_key
-        # A file saved during this build (even one the key above already saw) has a newer time than
-        # started_ns, so the next build cannot take the fast path until it has looked again.
-        self.inputs_key, self.inputs_ns, self.page_count = inputs, started_ns, len(plan)
+
+        def keys() -> None:
+            """The digests of what this build read, for the next to know what changed (in watch, taken
+            once the rebuild is reported)."""
+            content, key = content_key, import_key
+            if lazy and importer is None:
+                self.seed_key = cache.digest(str(seed_path), "-")  # (no seed to import)
+                content = self.content_digest(content_dir)
+            if importer is not None:
+                if lazy:  # the bytes the import read, not what the seed may hold by now
+                    path, stamp, read_at, data = self.seed_read
+                    found = cache.digest(data)
+                    self.digests[str(path)] = (stamp, read_at, found)
+                    self.seed_key = cache.digest(str(path), found)
+                self.newest_ns = 0
+                report = importer.report
+                content = self.import_inputs(seed_path, content_dir, report.written + report.deleted, stamps=report.stamps)
+                if self.quick_imports:
+                    written = {str(self.site_dir / rel) for rel in report.written}
+                    before = self.started_from
+                    checked = delta.checked_times(importer, written, wrote, before)
+                    self.started_from = None  # (let the memo before go)
+                    recent = before.still | written if before is not None and before.still is not None else None
+                    self.memo = delta.Memo(reading, importer, self.listing(), checked, recent)  # type: ignore[arg-type]
+            if importer is not None or lazy:
+                key = content if self.do_import else import_key
+            self.dirty |= key != self.import_key
+            self.import_key = key
+            # A file saved during this build (even one the key above already saw) has a newer time than
+            # started_ns, so the next build cannot take the fast path until it has looked again.
+            self.inputs_key = cache.digest(settings, content) if importer is not None or lazy else inputs
+            self.inputs_ns = started_ns
+        self.later.append(keys)
+        if not self.quick_imports:
+            self.catch_up()
+        self.page_count = len(plan)
         memo = self.fps.memo
         if kept is None and self.site is not None:  # in place: only the changed papers are new
             for i in self.changed_at:
@@ -648,18 +726,21 @@ class Builder:
         walk = fps.walk
         redo = set(page_list)
         # In place, a page that read none of the fields that changed (reads.py) comes out the same: it only
-        # takes its new fingerprint.
-        same: dict[str, str] = {}
+        # takes its new fingerprint, once the rebuild is reported (see fingerprint_later).
+        same: list[int] = []
         leaves = {id(last.papers[i]): reads.leaves_changed(last.papers[i], site.papers[i])
                   for i in changed} if in_place else {}  # type: ignore[union-attr]
+
+        def fingerprint(page: pages.Page) -> str:
+            return cache.digest(page.path, page.template, templates.digest(page.template), shared,
+                                *[f"{k}={walk(v)}" for k, v in page.context.items()])
         for j, page in enumerate(plan):
             if j in redo:
-                prints[j] = cache.digest(page.path, page.template, templates.digest(page.template), shared,
-                                         *[f"{k}={walk(v)}" for k, v in page.context.items()])
                 known = self.reads.get(page.path) if in_place else None
                 if known is not None and not any(known.get(key, 0) & bits for key, bits in leaves.items()):
-                    fingerprints[page.path] = same[page.path] = prints[j]
+                    same.append(j)
                     continue
+                prints[j] = fingerprint(page)
             elif in_place:
                 continue
             if not check(page.path, prints[j]):
@@ -684,7 +765,6 @@ class Builder:
         exports_fp = cache.digest("exports", fps.of(config), fps.site(site, True), fps.of(meta), pages_key)
         exports_kept = self.reusable("exports", exports_fp, manifest, out)
         made: dict[str, tuple[str, int]] = {}  # path -> (digest, size) of every file made this time
-        made.update((path, (manifest[path], self.outputs[path][2])) for path in same)  # (as they are)
         made_exports: dict[str, bytes] = {}
         made_cites: dict[str, bytes] = {}
 
@@ -732,7 +812,15 @@ class Builder:
                 shown_on = refs.page_refs(site.papers, [page.context for page in plan])
                 self.refs = refs.PageRefs(site.papers, paths, prints, shown_on, shared, templates, cite_prints,
                                           meta.keys, meta.base_url)
-        fps.done()
+
+        def fingerprint_later() -> None:
+            """The new fingerprints of the pages that came out the same (``same``)."""
+            for j in same:
+                prints[j] = fingerprint(plan[j])  # (prints is what self.refs keeps)
+                path = plan[j].path
+                self.outputs[path] = [prints[j], *self.outputs[path][1:]]
+            fps.done()
+        self.after_make = fingerprint_later
         return job.stats, made, kept, fingerprints, todo, need_search, exports_kept
 
     def remember_reads(self, last: refs.PageRefs | None, changed: list[int] | None, papers: tuple[Paper, ...],
@@ -859,6 +947,7 @@ class Builder:
 
     def save(self) -> None:
         """Keep what this builder knows for the next process (best effort)."""
+        self.catch_up()
         if not self.persistent:
             return
         papers = self._papers if self._papers is not None and self._papers.changed else None

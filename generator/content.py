@@ -131,9 +131,9 @@ def state_data(state: dict, lines: dict[str, bytes] | None = None, order: list[s
     order = sorted(state["papers"]) if order is None else order
     if lines is None:
         lines = {slug: state_line(slug, state["papers"][slug]) for slug in order}
-    papers = b",\n".join([lines[slug] for slug in order])
     rest = "".join(f",\n{_json(key)}: {_json(state[key])}" for key in sorted(state) if key != "papers")
-    return b'{"papers": {\n' + papers + b"\n}" + rest.encode("utf-8") + b"}\n"
+    return b"".join([b'{"papers": {\n', b",\n".join([lines[slug] for slug in order]), b"\n}",
+                     rest.encode("utf-8"), b"}\n"])
 
 
 @dataclass
@@ -339,11 +339,15 @@ class Importer:
 
     def finish(self, profile: Profile, profile_base: dict | None, work: Work, prints: list[str],
                lines: dict[str, bytes], prune: bool, taken: set[str] | None = None, state: bytes | None = None,
-               order: list[str] | None = None) -> None:
+               order: list[str] | None = None, same_profile: bool = False) -> None:
         """Plan the profile and the state file; keep the outcome for the next import (``taken``: the
         slugs no new paper may take next time, ``state``: the bytes the state file is known to hold,
-        ``order``: the state's slugs sorted, each when the caller knows them)."""
-        self._plan_profile(profile, profile_base)
+        ``order``: the state's slugs sorted, each when the caller knows them). A caller that knows
+        content/profile.yaml is as the import that made ``profile_base`` left it passes ``same_profile``
+        when the seed's profile fields are still those: then the file stays as it is, with no conflict
+        (the merge would take every field from the file)."""
+        if not (same_profile and profile_fields(profile) == profile_base):
+            self._plan_profile(profile, profile_base)
         order = sorted(work.new_state) if order is None else order
         self._stage_state({"version": 1, "profile": profile_fields(profile),
                            "papers": work.new_state, "removed": sorted(work.hidden)}, lines, state, order)

@@ -136,5 +136,6 @@ def plan(memo: Memo, reading: Reading, fresh: Importer) -> bool:
     # No file, remembered slug or alias went away: what is taken now is what was, plus the new slugs.
     order = old.order if work.new_state.keys() == old.state.keys() else None
     fresh.finish(reading.profile, old.profile, work, prints, lines, prune=False, taken=work.taken,
-                 state=memo.importer.state_bytes, order=order)  # (unchanged() saw the file hold those bytes)
+                 state=memo.importer.state_bytes, order=order,  # (unchanged() saw the file hold those bytes)
+                 same_profile=True)  # (and content/profile.yaml as that import left it)
     return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from operator import is_
 
 from . import bibtex, feeds, markup, views
 from .config import SiteConfig
@@ -133,7 +134,7 @@ class Meta:
 
 def feed_list(site: Site) -> list[tuple[str, str, list[Paper]]]:
     """(title, output path, papers) of every feed: all papers first, then one per category."""
-    out = [(f"{site.name}: papers", FEED_FILE, list(site.papers))]
+    out = [(f"{site.name}: papers", FEED_FILE, site.papers)]
     out += [(f"{site.name}: papers in {category_name(code)}", path, papers)
             for path, code, papers in feeds.category_feeds(site)]
     return out
@@ -184,6 +185,22 @@ def csl_json(paper: Paper, key: str, url: str) -> str:
     return json.dumps(csl_item(paper, key, url), ensure_ascii=False, sort_keys=True)
 
 
+FEEDS: dict[str, tuple] = {}  # path -> (what the last feed there read, its bytes): see feed
+
+
+def feed(site: Site, base_url: str, path: str, title: str, papers, length: int, language: str) -> bytes:
+    """feeds.atom, reused while it would read the very same papers and settings (in watch an edit
+    changes the feeds that show the paper only)."""
+    newest = tuple(papers[:length])
+    key = (site.name, base_url, title, length, language)
+    known = FEEDS.get(path)
+    if known is not None and known[0] == key and len(known[1]) == len(newest) and all(map(is_, known[1], newest)):
+        return known[2]
+    data = feeds.atom(site, base_url, path, title, newest, length, language)
+    FEEDS[path] = (key, newest, data)
+    return data
+
+
 def warnings(config: SiteConfig) -> list[str]:
     """What a build should tell the user about its metadata."""
     return [] if config.base_url else [NO_BASE_URL]
@@ -227,7 +244,7 @@ def files(site: Site, config: SiteConfig, html_paths: list[str], cite: bool = Tr
     items = views.PAPERS.each("csl-bytes", csl_bytes, site.papers, token, per_paper)
     out[CSL_FILE] = (b"[\n" + b",\n".join(items) + b"\n]" if items else b"[]") + b"\n"
     for title, path, papers in feed_list(site):
-        out[path] = feeds.atom(site, meta.base_url, path, title, papers, config.feed_length, config.language)
+        out[path] = feed(site, meta.base_url, path, title, papers, config.feed_length, config.language)
     if meta.base_url:
         redirects = {f"papers/{alias}/index.html" for paper in site.papers for alias in paper.aliases}
         paths = [p for p in html_paths if p.endswith(".html") and p not in NOT_IN_SITEMAP | redirects]

@@ -54,7 +54,7 @@ def category_feeds(site: Site) -> list[tuple[str, str, list[Paper]]]:
 def atom(site: Site, base_url: str, path: str, title: str, papers: list[Paper], length: int,
          language: str = "en") -> bytes:
     """An Atom 1.0 feed of the ``length`` newest ``papers``, written at ``path`` in the output."""
-    papers = list(papers)[:length]
+    papers = list(papers[:length])
     root = "../" * path.count("/")
 
     def link(target: str) -> str:

@@ -75,8 +75,11 @@ def patched(site: Site, plan: list[pages.Page], common: dict, config: SiteConfig
     for i, paper in new.items():
         table[id(papers[i])] = paper
         papers[i] = paper
-    site = dataclasses.replace(site, papers=tuple(papers))
     swap = Swap(table)
+    grouped = site.__dict__.get("_categories")  # (Site.categories, when the last build made it)
+    site = dataclasses.replace(site, papers=tuple(papers))
+    if grouped is not None:
+        site.__dict__["_categories"] = swap(grouped)
     plan = list(plan)
     for j in showing:
         page = plan[j]

@@ -223,6 +223,27 @@ def read(data: bytes | str, path: str = "<seed>", before: Reading | None = None)
     return reading
 
 
+CHUNK = 1 << 16  # bytes compared at a time while looking for where two versions of a seed differ
+
+
+def _shared_bytes(a: bytes, b: bytes, way: int, limit: int | None = None) -> int:
+    """How many first (``way`` 1) or last (-1) bytes two byte strings share, at most ``limit``: compared a
+    chunk at a time (in C, no copy of the whole), then within the first chunk that differs."""
+    limit = min(len(a), len(b)) if limit is None else limit
+    done = 0
+    while done < limit:
+        size = min(CHUNK, limit - done)
+        if way > 0:
+            x, y = a[done:done + size], b[done:done + size]
+        else:
+            x, y = a[len(a) - done - size:len(a) - done], b[len(b) - done - size:len(b) - done]
+            x, y = x[::-1], y[::-1]
+        if x != y:
+            return done + _common_prefix(x, y)
+        done += size
+    return done
+
+
 def _changed_lines(before: Reading, data: bytes) -> tuple[list[str], int, int] | None:
     """The lines of ``data`` made from the reading before's and the bytes that changed (decoded alone),
     with how many first and last lines the two share; None when that is not sure to give what decoding
@@ -231,10 +252,10 @@ def _changed_lines(before: Reading, data: bytes) -> tuple[list[str], int, int] |
     assert old is not None
     if b"\r" in data:
         return None
-    head = _common_prefix(old, data)
+    head = _shared_bytes(old, data, 1)
     if head == len(old) == len(data):
         return before.lines, len(before.lines), 0
-    tail = _common_prefix(old[head:][::-1], data[head:][::-1])
+    tail = _shared_bytes(old, data, -1, min(len(old), len(data)) - head)
     start = old.rfind(b"\n", 0, head) + 1  # where the first changed line starts, in both
     if start == 0:
         return None  # the first line (a byte order mark, the name): decoded in full

@@ -303,6 +303,7 @@ class Watcher:
         """While idle: free the files the rebuild replaced (see output.Retired), then check that output/
         is as the last build left it, so that the next rebuild need not look at every file it keeps; a file
         deleted or changed by hand is made again at once."""
+        self.builder.catch_up()
         self.builder.free()
         if self.builder.verify() or self.error is not None:
             return

@@ -425,6 +425,7 @@ def test_in_place_edits_in_watch_swap_papers_into_the_last_plan_and_match_a_fres
             assert result.rendered <= 2, what
         fresh = Builder(site, persistent=False, do_import=False)
         assert fresh.build().stats.written == 0, what
+        builder.catch_up()  # (the watcher does this once the rebuild is reported)
         assert ({path: entry[0] for path, entry in builder.outputs.items()}
                 == {path: entry[0] for path, entry in fresh.outputs.items()}), what
         assert_same_as_fresh(site, tmp_path)
@@ -469,3 +470,28 @@ def test_in_watch_a_page_that_reads_an_edited_field_any_way_is_rendered_again(si
     kirillov = site / "output" / "coauthors" / "alexander-kirillov" / "index.html"
     assert "venue: CVPR" in kirillov.read_text(encoding="utf-8")
     assert "Opened again" in (site / "output" / "years" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_seed_saved_again_while_watch_imports_it_is_imported_by_the_next_build(site, monkeypatch):
+    """In watch the digests of what a build read are taken after the rebuild is reported: the seed's is
+    of the bytes the import read, so a save that lands meanwhile is still a change for the next build."""
+    builder = Builder(site, persistent=False)
+    builder.quick_imports = True
+    builder.build()
+    seed = site / "seeds" / SEED_NAME
+    plan_import = Builder.plan_import
+
+    def save_meanwhile(self, *args):
+        planned = plan_import(self, *args)
+        edit(seed, "We present the Segment Anything (SA) project", "Saved meanwhile: the SA project")
+        return planned
+    monkeypatch.setattr(Builder, "plan_import", save_meanwhile)
+    edit(seed, "We introduce the Segment Anything (SA) project", "We present the Segment Anything (SA) project")
+    builder.build(hints=[f"seeds/{SEED_NAME}"])
+    monkeypatch.undo()
+    page = site / "output" / "papers" / "segment-anything" / "index.html"
+    assert "We present the Segment" in page.read_text(encoding="utf-8")
+    builder.catch_up()  # (as the watcher does while idle)
+    result = builder.build()
+    assert result.imported
+    assert "Saved meanwhile" in page.read_text(encoding="utf-8")

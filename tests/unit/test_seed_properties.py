@@ -127,10 +127,19 @@ BYTE_EDIT = st.tuples(st.integers(0, 10**6), st.integers(0, 40), BYTE_PIECES)
 
 @settings(max_examples=400, deadline=None)
 @given(PROFILE.filter(lambda p: len(p.papers) >= 2), st.lists(st.lists(BYTE_EDIT, min_size=1, max_size=3),
-                                                             min_size=1, max_size=4))
-def test_reading_edited_seed_bytes_again_equals_reading_them_afresh(profile, saves):
+                                                             min_size=1, max_size=4), st.sampled_from([3, 64, 1 << 16]))
+def test_reading_edited_seed_bytes_again_equals_reading_them_afresh(profile, saves, chunk):
     """Seed bytes read against the last good reading (only the changed bytes are decoded): after each save
-    of a chain, the same outcome, and the same lines for the next save, as reading the bytes afresh."""
+    of a chain, the same outcome, and the same lines for the next save, as reading the bytes afresh
+    (with chunks of compared bytes small enough that the changes fall in any of them)."""
+    kept, seed.CHUNK = seed.CHUNK, chunk
+    try:
+        chain(profile, saves)
+    finally:
+        seed.CHUNK = kept
+
+
+def chain(profile, saves) -> None:
     data = seed.dump(profile).encode("utf-8")
     before = seed.read(data, "seeds/x.txt")
     for save in saves:
@@ -143,3 +152,18 @@ def test_reading_edited_seed_bytes_again_equals_reading_them_afresh(profile, sav
             reading = seed.read(data, "seeds/x.txt", before)
             assert reading.lines == seed.read(data, "seeds/x.txt").lines
             before = reading
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=300), st.binary(max_size=300), st.binary(max_size=40), st.sampled_from([1, 3, 64]))
+def test_shared_bytes_counts_what_two_texts_share_at_each_end(a, b, common, chunk):
+    kept, seed.CHUNK = seed.CHUNK, chunk
+    try:
+        for x, y in ((common + a, common + b), (a + common, b + common), (a, a), (a, b)):
+            head = next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y)))
+            assert seed._shared_bytes(x, y, 1) == head
+            limit = min(len(x), len(y)) - head
+            tail = next((i for i, (p, q) in enumerate(zip(x[::-1], y[::-1])) if p != q), min(len(x), len(y)))
+            assert seed._shared_bytes(x, y, -1, limit) == min(tail, limit)
+    finally:
+        seed.CHUNK = kept
