@@ -136,7 +136,8 @@ def watch_latency(cmd: list[str], edits, cwd: Path | None = None, timeout: float
     runs = []
     try:
         wait_for(re.compile(r"^watching "))
-        time.sleep(1.0)  # let the first build's own writes settle before the first edit
+        wait_for(re.compile(r"^ready in "))  # the warm-up while idle is done (see Watcher._loop)
+        time.sleep(0.5)  # let the first build's own writes settle before the first edit
         for edit in edits:
             os.sync()
             edit()

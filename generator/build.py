@@ -291,6 +291,8 @@ class Builder:
         self.later: list = []  # bookkeeping a build left for catch_up
         self.seed_read: tuple = ()  # (path, stamp, read at, bytes) of the seed as the last import read it
         self.after_make = None  # what make left for catch_up
+        self.same: set[int] = set()  # the positions of the pages swapped (see swapped) will not change
+        self.swap: patch.Swap | None = None  # and what swaps their papers
         self.rendered_reads: dict[str, dict[int, int]] = {}
 
     @property
@@ -437,6 +439,29 @@ class Builder:
         except Exception:  # the next build makes the exports and reports any problem
             pass
 
+    def read_pages(self, busy=lambda: False) -> int:
+        """Watch, while idle: render again, without writing, the pages other than the papers' own that no
+        rebuild has rendered yet in this process, noting what each reads (reads.py) and making their list
+        entries (the ``fragment`` cache), so that an edit in place right after the start renders only what
+        it must. Stops as soon as ``busy()`` (changes are waiting). Returns how many it rendered; best
+        effort."""
+        last, env = self.last, self.env
+        if last is None or env is None or not self.quick_imports or self.refs is None:
+            return 0
+        common, done = last.common, 0
+        try:
+            with reads.recording():
+                for page in last.plan:
+                    if page.path.startswith("papers/") or page.path in self.reads:
+                        continue  # (a paper's page shows few papers: rendered when an edit needs it)
+                    if busy():
+                        break
+                    _, self.reads[page.path] = reads.record(lambda: render_page(env, common, page))
+                    done += 1
+        except InputError:  # the next build renders it and reports the problem
+            pass
+        return done
+
     def prime(self) -> None:
         """Plan the import of the seed as it is, so that the next seed edit merges only the entries it
         touched (see delta.py); kept only when content/ is already what that plan would write. Writes
@@ -518,7 +543,19 @@ class Builder:
             if paper != old or paper.extra != old.extra:
                 new[i] = paper
         showing = self.refs.pages_showing(sorted(new)) if new else set()
-        return patch.patched(last.site, last.plan, last.common, config, new, showing)
+        # The pages that read none of the leaf fields that changed (reads.py) come out the same: with the
+        # output folder as verify() found it, their papers are swapped once the rebuild is reported.
+        self.same = set()
+        if self.trusted:
+            old_papers = last.site.papers
+            leaves = {id(old_papers[i]): reads.leaves_changed(old_papers[i], paper) for i, paper in new.items()}
+            for j in showing:
+                known = self.reads.get(last.plan[j].path)
+                if known is not None and not any(known.get(key, 0) & bits for key, bits in leaves.items()):
+                    self.same.add(j)
+        site, plan, common, self.swap = patch.patched(last.site, last.plan, last.common, config, new,
+                                                      showing - self.same)
+        return site, plan, common
 
     def environment(self, theme: render.Theme, key: str) -> tuple[jinja2.Environment, cache.Templates]:
         """The Jinja environment, reused (templates stay compiled) while no template file changes (``key``:
@@ -584,7 +621,7 @@ class Builder:
         if swapped is not None:
             site, plan, common = swapped
         else:
-            self.last = None
+            self.last, self.same = None, set()
             self.papers.stats = self.seen  # the load need not ask again
             site = load_site(content_dir, site_dir, planned, self.papers)
             self.papers.stats = {}
@@ -725,20 +762,19 @@ class Builder:
 
         walk = fps.walk
         redo = set(page_list)
-        # In place, a page that read none of the fields that changed (reads.py) comes out the same: it only
-        # takes its new fingerprint, once the rebuild is reported (see fingerprint_later).
-        same: list[int] = []
-        leaves = {id(last.papers[i]): reads.leaves_changed(last.papers[i], site.papers[i])
-                  for i in changed} if in_place else {}  # type: ignore[union-attr]
+        # In place, a page that read none of the fields that changed comes out the same (see swapped): it
+        # takes its papers and its new fingerprint once the rebuild is reported (see fingerprint_later).
+        same = sorted(self.same) if in_place else []
+        if self.same and not in_place:
+            patch.swap_pages(plan, self.same, self.swap)  # (needed now after all)
 
         def fingerprint(page: pages.Page) -> str:
             return cache.digest(page.path, page.template, templates.digest(page.template), shared,
                                 *[f"{k}={walk(v)}" for k, v in page.context.items()])
+        skip = set(same)
         for j, page in enumerate(plan):
             if j in redo:
-                known = self.reads.get(page.path) if in_place else None
-                if known is not None and not any(known.get(key, 0) & bits for key, bits in leaves.items()):
-                    same.append(j)
+                if j in skip:
                     continue
                 prints[j] = fingerprint(page)
             elif in_place:
@@ -813,8 +849,11 @@ class Builder:
                 self.refs = refs.PageRefs(site.papers, paths, prints, shown_on, shared, templates, cite_prints,
                                           meta.keys, meta.base_url)
 
+        swap = self.swap
+
         def fingerprint_later() -> None:
-            """The new fingerprints of the pages that came out the same (``same``)."""
+            """The papers and the new fingerprints of the pages that came out the same (``same``)."""
+            patch.swap_pages(plan, same, swap)  # type: ignore[arg-type]
             for j in same:
                 prints[j] = fingerprint(plan[j])  # (prints is what self.refs keeps)
                 path = plan[j].path

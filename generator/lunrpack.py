@@ -54,6 +54,7 @@ def posting_string(keys: list[int], tfs: list[int]) -> str:
 
 
 SHIFT = 10  # a Pieces part holds the keys of 1,024 consecutive values (about 200 papers' fields)
+ONES = [1] * (1 << SHIFT)  # (a part holds at most this many keys)
 
 
 class Pieces:
@@ -63,18 +64,25 @@ class Pieces:
 
     def __init__(self, keys: list[int], tfs: list[int]):
         self.parts: dict[int, tuple[int, int, str, str, int]] = {}  # range -> first, last, deltas, tfs, tf > 1
-        for part in {key >> SHIFT for key in keys}:
-            self.update(keys, tfs, part)
+        start = 0
+        while start < len(keys):  # each range's keys in turn, found by bisection
+            part = keys[start] >> SHIFT
+            start = self._encode(keys, tfs, part, start, bisect_left(keys, (part + 1) << SHIFT, start))
 
     def update(self, keys: list[int], tfs: list[int], part: int) -> None:
         """Encode range ``part`` of ``keys`` again (after keys in it came or went)."""
-        start, stop = bisect_left(keys, part << SHIFT), bisect_left(keys, (part + 1) << SHIFT)
+        start = bisect_left(keys, part << SHIFT)
+        stop = bisect_left(keys, (part + 1) << SHIFT, start)
         if start == stop:
             self.parts.pop(part, None)
-            return
+        else:
+            self._encode(keys, tfs, part, start, stop)
+
+    def _encode(self, keys: list[int], tfs: list[int], part: int, start: int, stop: int) -> int:
         these, counts = keys[start:stop], tfs[start:stop]
         self.parts[part] = (these[0], these[-1], encode(list(map(sub, these[1:], these))),
-                            encode([tf - 1 for tf in counts]), sum(tf > 1 for tf in counts))
+                            encode(list(map(sub, counts, ONES[:len(counts)]))), len(counts) - counts.count(1))
+        return stop
 
     def text(self) -> str:
         deltas, counts, many, last = [], [], 0, 0

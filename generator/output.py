@@ -12,7 +12,8 @@ from pathlib import Path, PurePosixPath
 from .errors import InputError, Problem
 
 MANIFEST = ".scholarsite-manifest.json"
-JOURNAL_VERSION = 2  # flat numbered staging files, or a whole staged tree
+JOURNAL_VERSION = 3  # flat numbered staging files and the manifest, or a whole staged tree
+STAGED_MANIFEST = "manifest"  # the new manifest's name in the staging folder (staged files have numbers)
 
 
 @dataclass
@@ -79,13 +80,17 @@ class ManifestText:
         self.lines: list[str] = []
         self.at: dict[str, int] = {}  # path -> its line
 
-    def text(self, files: dict[str, str]) -> str:
+    def text(self, files: dict[str, str], changed: list[str] | None = None) -> str:
+        """The manifest of ``files``; ``changed``: the only paths whose digests may differ from the files
+        this made the text of last time, when the caller knows."""
         if not files:
             return '{\n"files": {}\n}\n'
         quote = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
         old = self.files
         if files.keys() == old.keys():
-            for path in [path for path, known in files.items() if old[path] != known]:
+            if changed is None:
+                changed = [path for path, known in files.items() if old[path] != known]
+            for path in changed:
                 self.lines[self.at[path]] = f"{quote(path)}: {quote(files[path])}"
         else:
             paths = sorted(files)
@@ -157,7 +162,7 @@ def recover(out: Path) -> None:
             if plan.get("whole"):
                 _move_whole(out, staging)
             else:
-                _apply(out, staging, plan["write"], plan["remove"], plan["manifest"].encode("utf-8"))
+                _apply(out, staging, plan["write"], plan["remove"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             # An unreadable journal: which files moved is unknown, so the manifest is emptied and the
             # build that follows writes every file again.
@@ -264,14 +269,16 @@ class Commit:
             self.abort()
             self.plan = None
             return False  # the manifest already says exactly this
-        manifest = self.text.text(self.new)
+        # The new digests differ from the old only where a file was written (added unchanged or kept: the same).
+        manifest = self.text.text(self.new, self.changed if self.text.files == self.old else None)
         try:
             self.staging.mkdir(parents=True, exist_ok=True)
             if self.whole:
                 (self.staging / MANIFEST).write_bytes(manifest.encode("utf-8"))
                 plan: dict = {"version": JOURNAL_VERSION, "whole": True}
             else:
-                plan = {"version": JOURNAL_VERSION, "write": self.changed, "remove": remove, "manifest": manifest}
+                (self.staging / STAGED_MANIFEST).write_bytes(manifest.encode("utf-8"))
+                plan = {"version": JOURNAL_VERSION, "write": self.changed, "remove": remove}
             self.journal.write_text(json.dumps(plan), encoding="utf-8")
         except BaseException:
             self.abort()
@@ -287,8 +294,7 @@ class Commit:
             if self.whole:
                 _move_whole(out, self.staging)
             else:
-                stats.removed = _apply(out, self.staging, self.changed, remove, manifest.encode("utf-8"),
-                                       self.retired)
+                stats.removed = _apply(out, self.staging, self.changed, remove, self.retired)
             stats.written = len(self.changed)
             if self.retired is not None:
                 self.retired.keep(self.journal)
@@ -353,10 +359,9 @@ def _merge_tree(source: Path, target: Path) -> None:
             os.replace(entry.path, place)
 
 
-def _apply(out: Path, staging: Path, changed: list[str], remove: list[str], manifest: bytes,
-           retired: Retired | None = None) -> int:
+def _apply(out: Path, staging: Path, changed: list[str], remove: list[str], retired: Retired | None = None) -> int:
     """Move staged files (named by their place in ``changed``) into ``out``, delete files no longer built,
-    write the manifest (``retired``: keeps what is replaced or deleted, see Retired)."""
+    then move the staged manifest into place (``retired``: keeps what is replaced, see Retired)."""
     out.mkdir(parents=True, exist_ok=True)
     made: set[str] = set()
     for number, rel in enumerate(changed):
@@ -373,7 +378,11 @@ def _apply(out: Path, staging: Path, changed: list[str], remove: list[str], mani
             target.unlink()
             removed += 1
             _prune_dirs(target.parent, out)
-    write_file(out / MANIFEST, manifest, retired)
+    staged = staging / STAGED_MANIFEST
+    if staged.is_file():  # absent when a killed commit already moved it
+        if retired is not None:
+            retired.keep(out / MANIFEST)
+        os.replace(staged, out / MANIFEST)
     return removed
 
 

@@ -67,9 +67,10 @@ class Swap:
 
 
 def patched(site: Site, plan: list[pages.Page], common: dict, config: SiteConfig, new: dict[int, Paper],
-            showing: set[int]) -> tuple[Site, list[pages.Page], dict]:
+            showing: set[int]) -> tuple[Site, list[pages.Page], dict, Swap]:
     """The site, plan and common context with the papers at positions ``new`` replaced; ``showing``: the
-    positions of the pages (in ``plan``) that show any of those papers."""
+    positions of the pages (in ``plan``) that show any of those papers and are to be swapped now (swap
+    others later with ``swap_pages`` and the Swap returned)."""
     papers = list(site.papers)
     table: dict[int, Paper] = {}
     for i, paper in new.items():
@@ -81,8 +82,13 @@ def patched(site: Site, plan: list[pages.Page], common: dict, config: SiteConfig
     if grouped is not None:
         site.__dict__["_categories"] = swap(grouped)
     plan = list(plan)
-    for j in showing:
+    swap_pages(plan, showing, swap)
+    common = {**common, "site": site, "meta": exports.Meta(site, config, common["meta"].keys)}
+    return site, plan, common, swap
+
+
+def swap_pages(plan: list[pages.Page], positions, swap: Swap) -> None:
+    """Swap the papers in the pages at ``positions`` of ``plan`` (in place)."""
+    for j in positions:
         page = plan[j]
         plan[j] = pages.Page(page.path, page.template, {k: swap(v) for k, v in page.context.items()})
-    common = {**common, "site": site, "meta": exports.Meta(site, config, common["meta"].keys)}
-    return site, plan, common

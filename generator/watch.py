@@ -231,12 +231,16 @@ class Watcher:
     def _loop(self) -> None:
         # While nothing happens yet, get ready so that the first edit redoes only what it touched: load
         # the site (a start on an unchanged site loaded nothing), index its search data, plan the import.
+        start = time.perf_counter()
         if self.builder.site is None and self.error is None:
             self.rebuild(["changes made during the start"], quiet=True, force=True)
         self.builder.warm()
         self.builder.prime()
+        self.builder.read_pages(busy=lambda: bool(self.pending) or self.stopping)
         self.settle()
         self.check_output()
+        if self.error is None:
+            self.log(f"ready in {time.perf_counter() - start:.1f} s: an edit now rebuilds only what it touched")
         while True:
             with self.state:
                 while not self.stopping:

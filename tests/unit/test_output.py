@@ -75,6 +75,24 @@ def test_a_build_killed_while_moving_files_is_finished_by_the_next(tmp_path, mon
     killed_then_recovered(monkeypatch, tmp_path, out, new, killed)
 
 
+def test_a_build_killed_before_its_manifest_moved_into_place_is_finished_by_the_next(tmp_path, monkeypatch):
+    """The new manifest is staged with the files and moved into place last: killed just before that, the
+    next commit finds every file in place and only the manifest to move."""
+    out = tmp_path / "out"
+    output.commit(out, {"a.html": b"old a", "gone.html": b"x"})
+    new = {"a.html": b"new a", "c.html": b"new c"}
+    real = os.replace
+
+    def killed(src, dst):
+        if Path(dst).name == output.MANIFEST:
+            raise SystemExit("killed")
+        return real(src, dst)
+
+    killed_then_recovered(monkeypatch, tmp_path, out, new, killed)
+    assert json.loads((out / output.MANIFEST).read_text(encoding="utf-8"))["files"] == {
+        "a.html": output.digest(b"new a"), "c.html": output.digest(b"new c")}
+
+
 def test_output_folder_checks(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
