@@ -434,6 +434,7 @@ class Builder:
                 search_files(self.site, self.search_cache)
             except Exception:  # the next build makes the search data and reports any problem
                 self.search_cache = search.Cache()
+        self.search_cache.packer.warm()
         try:
             exports.files(self.site, load_config(self.site_dir), [], cite=False)
         except Exception:  # the next build makes the exports and reports any problem
@@ -481,7 +482,18 @@ class Builder:
             return
         if reading is not None and not importer.files and not importer.deletions:
             checked = delta.checked_times(importer, set(), listed, None)
-            self.memo = delta.Memo(reading, importer, self.listing(), checked)
+            listing = self.listing()
+            self.memo = delta.Memo(reading, importer, listing, checked,
+                                   delta.too_recent(listing, checked, content_dir / "papers"))
+
+    def recheck(self, busy=lambda: False) -> float | None:
+        """While idle (watch): see delta.recheck; returns in how many seconds to call again, or None."""
+        self.catch_up()
+        if self.memo is None:
+            return None
+        now = time.time_ns()
+        due = delta.recheck(self.memo, now, busy)
+        return None if due is None else max(0.0, (due - now) / 1e9)
 
     def lazy_hints(self, hints: list[str] | None, seed_path: Path | None) -> bool:
         """Whether the watcher's hints name only the seed and content files (see build)."""
@@ -688,7 +700,9 @@ class Builder:
                     checked = delta.checked_times(importer, written, wrote, before)
                     self.started_from = None  # (let the memo before go)
                     recent = before.still | written if before is not None and before.still is not None else None
-                    self.memo = delta.Memo(reading, importer, self.listing(), checked, recent)  # type: ignore[arg-type]
+                    digests = {p: d for p, d in before.digests.items() if p in recent} if before and recent else {}
+                    self.memo = delta.Memo(reading, importer, self.listing(), checked, recent,  # type: ignore[arg-type]
+                                           digests={**digests, **importer.digests})
             if importer is not None or lazy:
                 key = content if self.do_import else import_key
             self.dirty |= key != self.import_key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -192,6 +193,7 @@ class Importer:
         self.keep = keep  # keep the plan's Outcome (for a quick import next: see delta.py)
         self.outcome: Outcome | None = None  # what a plan decided, for the next import to start from
         self.retired = None  # an output.Retired keeping the files write replaces, when the caller frees them later
+        self.digests: dict[str, str] = {}  # path -> SHA-256 of the text staged for it (kept only with ``keep``)
 
     def rel(self, path: Path) -> str:
         try:
@@ -442,6 +444,7 @@ class Importer:
                 self.new_papers.mkdir(parents=True)
                 for path in fresh:
                     (self.new_papers / path.name).write_text(self.files[path], encoding="utf-8")
+                    self._note(path, self.files[path])
             for path, text in self.files.items():
                 if fresh and path.parent == papers_dir:
                     continue
@@ -452,10 +455,16 @@ class Importer:
                     tmp.write_bytes(text)
                 else:
                     tmp.write_text(text, encoding="utf-8")
+                    self._note(path, text)
         except BaseException:
             self.discard()
             raise
         self.fresh = fresh
+
+    def _note(self, path: Path, text: str) -> None:
+        """Keep a digest of what a file is written with (watch: delta.recheck compares it later)."""
+        if self.keep:
+            self.digests[str(path)] = hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def _wrote(self, path: Path) -> None:
         """Note a file as written, with its stamp taken right away (a watcher tells its own writes from a

@@ -7,9 +7,10 @@ and the import state are as that import left them. Otherwise the caller runs the
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import merge
@@ -35,6 +36,38 @@ class Memo:
     # wrote and those found so before (None: any file; see unchanged). Files outside it are not looked at.
     recent: set[str] | None = None
     still: set[str] | None = None  # what unchanged() found too recent, for the next memo's ``recent``
+    digests: dict[str, str] = field(default_factory=dict)  # paper file -> SHA-256 of what an import wrote
+
+
+def recheck(memo: Memo, now_ns: int, busy=lambda: False) -> int | None:
+    """While idle: read again the paper files too recent to trust by their dates once they are 2 s old,
+    and trust those that hold what the import wrote (an import of 10,000 papers writes them all at once:
+    else the next edit could not merge only what it touched). Returns when (ns) files will next be old
+    enough, or None."""
+    if memo.recent is None:
+        memo.recent = too_recent(memo.listing, memo.checked, memo.importer.dir / "papers")
+    due = None
+    for path in sorted(memo.recent):
+        if busy():
+            return now_ns  # (again as soon as it can)
+        mtime_size = memo.listing.get(path)
+        if mtime_size is None or mtime_size[0] + RACY_NS < memo.checked.get(path, 0):
+            memo.recent.discard(path)  # gone, or old enough
+            continue
+        if now_ns <= mtime_size[0] + RACY_NS:
+            due = min(due or now_ns + RACY_NS, mtime_size[0] + RACY_NS + 1)
+            continue
+        known = memo.digests.get(path)
+        read_at = time.time_ns()
+        try:
+            st = os.stat(path)
+            data = Path(path).read_bytes()
+        except OSError:
+            continue
+        if known is not None and (st.st_mtime_ns, st.st_size) == mtime_size and hashlib.sha256(data).hexdigest() == known:
+            memo.checked[path] = read_at
+            memo.recent.discard(path)
+    return due
 
 
 def unchanged(memo: Memo, listing: dict[str, tuple[int, int]]) -> bool:
@@ -49,15 +82,13 @@ def unchanged(memo: Memo, listing: dict[str, tuple[int, int]]) -> bool:
             return False
     except OSError:
         return False
-    papers_dir = str(importer.dir / "papers")
     checked = memo.checked
     # A file found old enough before, and not written since (its date is the same), is old enough now.
     candidates = listing.keys() if memo.recent is None else memo.recent & listing.keys()
-    racy = [path for path in candidates
-            if listing[path][0] + RACY_NS >= checked.get(path, 0) and os.path.dirname(path) == papers_dir]
+    racy = too_recent(listing, checked, importer.dir / "papers", candidates)
     if len(racy) > MAX_RACY:
         return False
-    memo.still = set(racy)
+    memo.still = racy
     for name in racy:
         path = Path(name)
         read_at = time.time_ns()
@@ -68,6 +99,15 @@ def unchanged(memo: Memo, listing: dict[str, tuple[int, int]]) -> bool:
             return False
         memo.checked[name] = read_at  # the copy is current as of now: trusted by date and size once 2 s old
     return True
+
+
+def too_recent(listing: dict[str, tuple[int, int]], checked: dict[str, int], papers_dir: Path,
+               candidates=None) -> set[str]:
+    """The paper files (of ``candidates``, or all) modified within 2 s of when they were checked: they could
+    have changed again within one tick of their date."""
+    folder = str(papers_dir)
+    return {path for path in (listing if candidates is None else candidates)
+            if listing[path][0] + RACY_NS >= checked.get(path, 0) and os.path.dirname(path) == folder}
 
 
 def checked_times(importer: Importer, written: set[str], at: int, before: Memo | None) -> dict[str, int]:

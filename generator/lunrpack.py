@@ -121,6 +121,13 @@ class Packer:
                 "terms": self.terms, "postings": [self.strings[t] for t in self.terms],
                 "pipeline": list(lunrcompat.SEARCH_PIPELINE)}
 
+    def warm(self) -> None:
+        """Keep every term whose keys span more than one part in Pieces (watch, while idle), so that the
+        first edit that touches a common word does not split its postings first."""
+        for term, keys in self.keys.items():
+            if term not in self.pieces and keys[0] >> SHIFT != keys[-1] >> SHIFT:
+                self.pieces[term] = Pieces(keys, self.tfs[term])
+
     def _full(self, index: Index) -> None:
         self.fields = list(index.fields)
         keys: dict[str, list[int]] = {}
@@ -169,6 +176,9 @@ class Packer:
                 continue
             vocabulary_changed |= term not in self.strings
             pieces = self.pieces.get(term)
+            if pieces is None and keys[0] >> SHIFT == keys[-1] >> SHIFT:
+                self.strings[term] = posting_string(keys, tfs)  # one part: encoded whole, as quickly
+                continue
             if pieces is None:
                 pieces = self.pieces[term] = Pieces(keys, tfs)
             else:

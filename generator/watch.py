@@ -239,6 +239,7 @@ class Watcher:
         self.builder.read_pages(busy=lambda: bool(self.pending) or self.stopping)
         self.settle()
         self.check_output()
+        recheck = self.builder.recheck()
         if self.error is None:
             self.log(f"ready in {time.perf_counter() - start:.1f} s: an edit now rebuilds only what it touched")
         while True:
@@ -251,18 +252,28 @@ class Watcher:
                         if quiet <= 0 or overdue <= 0:
                             break
                         self.state.wait(min(quiet, overdue))
+                    elif recheck is not None:  # files the import just wrote are trusted once 2 s old
+                        self.state.wait(recheck)
+                        if not self.pending:
+                            break
                     else:
                         self.state.wait()
                 if self.stopping:
                     return
-                batch, self.pending = self.pending, set()
-                changed = sorted({self.relevant(p) or p for p in batch if not self._own_write(p)})
-                self.building = bool(changed)
-                self.state.notify_all()
+                changed: list[str] | None = None
+                if self.pending:
+                    batch, self.pending = self.pending, set()
+                    changed = sorted({self.relevant(p) or p for p in batch if not self._own_write(p)})
+                    self.building = bool(changed)
+                    self.state.notify_all()
+            if changed is None:  # (without holding the lock the observer needs)
+                recheck = self.builder.recheck(busy=lambda: bool(self.pending) or self.stopping)
+                continue
             if changed:
                 self.rebuild(changed, hinted=True)
                 self.settle()
                 self.check_output()
+                recheck = self.builder.recheck()
 
     def quiet_needed(self) -> float:
         """How long to wait for quiet: briefly after a lone save (an editor's events come within a few

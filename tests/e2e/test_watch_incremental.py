@@ -495,3 +495,42 @@ def test_a_seed_saved_again_while_watch_imports_it_is_imported_by_the_next_build
     result = builder.build()
     assert result.imported
     assert "Saved meanwhile" in page.read_text(encoding="utf-8")
+
+
+def test_files_an_import_just_wrote_are_trusted_once_two_seconds_old_if_they_hold_what_it_wrote(site, monkeypatch):
+    """A first import writes every paper file at once: all are too recent to trust by their dates, so the
+    next seed edit would import in full. While idle the watcher reads them again once 2 s old (recheck)
+    and trusts those that hold what the import wrote; a file rewritten meanwhile with the same size and
+    date is not trusted, and the edit then takes the full import, which keeps the hand edit."""
+    builder = Builder(site, persistent=False)
+    builder.quick_imports = True
+    builder.build()
+    builder.catch_up()
+    papers = site / "content" / "papers"
+    assert builder.recheck() is not None  # files too recent: come back later
+    time.sleep(2.1)
+    assert builder.recheck() is None and not builder.memo.recent
+    quick: list[bool] = []
+    plan = delta.plan
+    monkeypatch.setattr(delta, "plan", lambda *args: quick.append(plan(*args)) or quick[-1])
+    seed = site / "seeds" / SEED_NAME
+    edit(seed, "We introduce the Segment Anything (SA) project", "We present the Segment Anything (SA) project")
+    builder.build(hints=[f"seeds/{SEED_NAME}"])
+    assert quick == [True]
+    builder.catch_up()
+    # A hand edit the dates cannot tell: same size, same date as the file the import just wrote.
+    paper = papers / "segment-anything.yaml"
+    text, st = paper.read_text(encoding="utf-8"), paper.stat()
+    changed = text.replace("We present", "We PRESENT")
+    assert len(changed) == len(text)
+    paper.write_text(changed, encoding="utf-8")
+    os.utime(paper, ns=(st.st_atime_ns, st.st_mtime_ns))
+    time.sleep(2.1)
+    builder.recheck()
+    assert str(paper) in builder.memo.recent  # not trusted
+    quick.clear()
+    edit(seed, "We present the Segment Anything (SA) project", "We offer the Segment Anything (SA) project")
+    result = builder.build(hints=[f"seeds/{SEED_NAME}"])
+    assert quick == []  # the full import: it sees the hand edit, keeps it and reports the conflict
+    assert "We PRESENT" in paper.read_text(encoding="utf-8")
+    assert [c.field for c in result.report.conflicts] == ["abstract"]
