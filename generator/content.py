@@ -151,6 +151,10 @@ class Outcome:
     print_of: dict[str, str]     # slug -> the fingerprint of its state entry
     profile: dict                # the profile's seed fields as imported
     order: list[str] = field(default_factory=list)  # the slugs of ``state``, sorted
+    titles: dict[str, int] = field(default_factory=dict)  # casefolded seed title -> how many entries have it
+    dupes: int = 0  # how many of those titles more than one entry has
+    by_print: dict[str, str] | None = None  # print_of turned round (fingerprint -> slug), when known
+    print_set: set[str] | None = None  # the set of ``prints``, when known
 
 
 @dataclass
@@ -194,6 +198,8 @@ class Importer:
         self.outcome: Outcome | None = None  # what a plan decided, for the next import to start from
         self.retired = None  # an output.Retired keeping the files write replaces, when the caller frees them later
         self.digests: dict[str, str] = {}  # path -> SHA-256 of the text staged for it (kept only with ``keep``)
+        self.titles: dict[str, int] = {}  # casefolded seed title -> how many entries have it (see Outcome)
+        self.dupes = 0
 
     def rel(self, path: Path) -> str:
         try:
@@ -359,7 +365,7 @@ class Importer:
         if taken is None:
             taken = set(final) | set(work.new_state) | {alias for data in final.values() for alias in alias_list(data)}
         self.outcome = Outcome(prints, work.new_state, lines, work.hidden, final, taken, prune, work.print_of,
-                               profile_fields(profile), order)
+                               profile_fields(profile), order, self.titles, self.dupes)
 
     def _follow_renames(self, known: dict[str, dict], existing: dict[str, dict], hidden: set[str]) -> None:
         """A remembered paper whose file vanished while an untracked file holds it: the file was renamed.
@@ -395,13 +401,16 @@ class Importer:
 
     def _warn_duplicates(self, profile: Profile) -> None:
         seen: dict[str, SeedPaper] = {}
+        titles: dict[str, int] = {}
         for p in profile.papers:
             key = p.title.casefold()
+            titles[key] = titles.get(key, 0) + 1
             if key in seen:
                 self.report.warnings.append(f"{profile.path}:{p.line}: the title '{p.title}' repeats the entry on "
                                             f"line {seen[key].line}; both are kept under distinct slugs")
             else:
                 seen[key] = p
+        self.titles, self.dupes = titles, sum(n > 1 for n in titles.values())
 
     def _plan_profile(self, profile: Profile, base: dict | None) -> None:
         path = self.dir / "profile.yaml"

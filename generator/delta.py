@@ -141,18 +141,26 @@ def plan(memo: Memo, reading: Reading, fresh: Importer) -> bool:
     assert old is not None
     if reading.profile.path != memo.reading.profile.path:
         return False
-    by_print = {fp: slug for slug, fp in old.print_of.items()}
+    by_print = old.by_print if old.by_print is not None else {fp: slug for slug, fp in old.print_of.items()}
     if len(by_print) != len(old.print_of):
         return False  # two remembered papers share their seed fields: pairing them is the full import's
-    prints = [old.prints[j] if j is not None else merge.fingerprint(seed_fields(p))
-              for p, j in zip(reading.profile.papers, reading.same)]
+    papers = reading.profile.papers
+    spliced = reading.spliced
+    if spliced is not None:  # the papers the edit touched lie between two runs the readings share
+        first, count, last = spliced
+        parsed = range(first, first + count)
+        prints = [*old.prints[:first], *[merge.fingerprint(seed_fields(papers[i])) for i in parsed],
+                  *old.prints[last:]]
+    else:
+        parsed = [i for i, j in enumerate(reading.same) if j is None]  # type: ignore[assignment]
+        prints = [old.prints[j] if j is not None else merge.fingerprint(seed_fields(p))
+                  for p, j in zip(papers, reading.same)]
     now = set(prints)
     if len(now) != len(prints):
         return False
-    before = set(old.prints)
+    before = old.print_set if old.print_set is not None else set(old.prints)
     # Entries reused from the reading before hold one of its fingerprints: only the others can be new.
-    incoming = {i: seed_fields(reading.profile.papers[i]) for i, j in enumerate(reading.same)
-                if j is None and prints[i] not in before}
+    incoming = {i: seed_fields(papers[i]) for i in parsed if prints[i] not in before}
     # Step 1 of the pairing (identical seed fields) for the entries that changed: a paper back in the seed.
     pairs = {i: by_print[prints[i]] for i in incoming if prints[i] in by_print}
     # The remembered slugs step 1 leaves (no entry of the seed has their fields) meet the other entries.
@@ -163,7 +171,20 @@ def plan(memo: Memo, reading: Reading, fresh: Importer) -> bool:
     work = Work(old.files, old.state, old.hidden, set(old.taken), final=dict(old.files),
                 new_state=dict(old.state), hidden=set(), print_of=dict(old.print_of))
     fresh.report.total = len(prints)
-    fresh._warn_duplicates(reading.profile)
+    titles = dict(old.titles) if spliced is not None and old.titles else None
+    if titles is not None:  # the titles' counts, but for the entries the edit replaced
+        dupes = old.dupes
+        for p, step in [*((p, -1) for p in memo.reading.profile.papers[first:last]),
+                        *((papers[i], 1) for i in parsed)]:
+            key = p.title.casefold()
+            had = titles.get(key, 0)
+            titles[key] = had + step
+            dupes += (had + step > 1) - (had > 1)
+            if not titles[key]:
+                del titles[key]
+        fresh.titles, fresh.dupes = titles, dupes
+    if titles is None or dupes:
+        fresh._warn_duplicates(reading.profile)  # (warns of every repeated title, in the seed's order)
     fresh.merge_entries(work, incoming, prints, pairs)
     fresh.hide(work, sorted(set(left) - set(pairs.values())))
     changed = sorted({*pairs.values(), *left, *(work.final.keys() - old.files.keys())})
@@ -178,4 +199,12 @@ def plan(memo: Memo, reading: Reading, fresh: Importer) -> bool:
     fresh.finish(reading.profile, old.profile, work, prints, lines, prune=False, taken=work.taken,
                  state=memo.importer.state_bytes, order=order,  # (unchanged() saw the file hold those bytes)
                  same_profile=True)  # (and content/profile.yaml as that import left it)
+    if fresh.outcome is not None:  # what the next quick import would otherwise make again from 10,000 entries
+        flipped = dict(by_print)
+        for slug in changed:
+            if slug in old.print_of and flipped.get(old.print_of[slug]) == slug:
+                del flipped[old.print_of[slug]]
+        flipped.update((work.print_of[slug], slug) for slug in changed if slug in work.print_of)
+        fresh.outcome.by_print = flipped if len(flipped) == len(work.print_of) else None
+        fresh.outcome.print_set = now
     return True

@@ -49,12 +49,17 @@ class Meta:
         views.PAPERS.next_build()
         self.keys = paper_keys(site.papers) if keys is None else keys
         self._feeds: list[tuple[str, str]] | None = None
+        self._fingerprint: str | None = None
 
     def fingerprint(self) -> str:
-        """Everything the metadata depends on besides the paper a template passes in (incremental builds)."""
-        s = self.site
-        return repr((self.config, s.name, s.category, s.metrics, s.bio, s.affiliation, s.links, s.as_of,
-                     len(s.papers), sorted({p.category for p in s.papers}))) + keys_text(self.keys)
+        """Everything the metadata depends on besides the paper a template passes in (incremental builds;
+        made once: see also patch.py, which hands it to the Meta of a site whose structure is the same)."""
+        if self._fingerprint is None:
+            s = self.site
+            self._fingerprint = repr((self.config, s.name, s.category, s.metrics, s.bio, s.affiliation, s.links,
+                                      s.as_of, len(s.papers), sorted({p.category for p in s.papers}))
+                                     ) + keys_text(self.keys)
+        return self._fingerprint
 
     def url(self, path: str) -> str:
         """The absolute URL of an output path, or '' when site.yaml has no base URL."""
@@ -242,7 +247,7 @@ def files(site: Site, config: SiteConfig, html_paths: list[str], cite: bool = Tr
     entries = views.PAPERS.each("bibtex-bytes", bib_bytes, site.papers, token, per_paper)
     out[BIB_FILE] = b"\n".join(entries)
     items = views.PAPERS.each("csl-bytes", csl_bytes, site.papers, token, per_paper)
-    out[CSL_FILE] = (b"[\n" + b",\n".join(items) + b"\n]" if items else b"[]") + b"\n"
+    out[CSL_FILE] = b"".join([b"[\n", b",\n".join(items), b"\n]\n"]) if items else b"[]\n"
     for title, path, papers in feed_list(site):
         out[path] = feed(site, meta.base_url, path, title, papers, config.feed_length, config.language)
     if meta.base_url:

@@ -135,6 +135,16 @@ class Retired:
         except OSError:
             pass
 
+    def keep_folder(self, folder: Path) -> None:
+        """Move ``folder`` here, to be removed with the rest (best effort)."""
+        try:
+            if self.count == 0:
+                self.folder.mkdir(exist_ok=True)
+            os.replace(folder, self.folder / str(self.count))
+            self.count += 1
+        except OSError:
+            pass
+
     def empty(self) -> None:
         """Free every file kept, and the folder."""
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -246,9 +256,8 @@ class Commit:
 
     def keep_others(self) -> None:
         """Every file of ``out`` not added stays as it is (the caller knows they are all unchanged)."""
-        kept = {rel: known for rel, known in self.old.items() if rel not in self.new}
-        self.stats.unchanged += len(kept)
-        self.new = {**kept, **self.new}
+        self.stats.unchanged += len(self.old.keys() - self.new.keys())
+        self.new = {**self.old, **self.new}
 
     def abort(self) -> None:
         """Forget everything staged; ``out`` is untouched."""
@@ -260,7 +269,7 @@ class Commit:
         False when there is nothing to do."""
         out = self.out
         remove = []
-        for rel in sorted(set(self.old) - set(self.new)):
+        for rel in sorted(self.old.keys() - self.new.keys()):
             try:
                 remove.append(safe_relpath(rel))
             except ValueError:
@@ -299,6 +308,8 @@ class Commit:
             if self.retired is not None:
                 self.retired.keep(self.journal)
             self.journal.unlink()
+        if self.retired is not None and self.staging.is_dir():
+            self.retired.keep_folder(self.staging)  # (an emptied folder: freed later too)
         if self.staging.exists():
             shutil.rmtree(self.staging, ignore_errors=True)
         return stats

@@ -83,7 +83,9 @@ def patched(site: Site, plan: list[pages.Page], common: dict, config: SiteConfig
         site.__dict__["_categories"] = swap(grouped)
     plan = list(plan)
     swap_pages(plan, showing, swap)
-    common = {**common, "site": site, "meta": exports.Meta(site, config, common["meta"].keys)}
+    meta = exports.Meta(site, config, common["meta"].keys)
+    meta._fingerprint = common["meta"]._fingerprint  # (the same settings, profile, categories and keys)
+    common = {**common, "site": site, "meta": meta}
     return site, plan, common, swap
 
 

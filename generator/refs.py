@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from itertools import compress, count
 from operator import is_not
 
 from .cache import PAPER_FIELDS
@@ -83,7 +84,7 @@ class PageRefs:
         if (shared != self.shared or templates is not self.templates or base_url != self.base_url
                 or len(papers) != len(old) or paths != self.paths):
             return None
-        changed = [i for i, differs in enumerate(map(is_not, old, papers)) if differs]
+        changed = list(compress(count(), map(is_not, old, papers)))
         if len(changed) > MAX_CHANGED or any(structure(old[i]) != structure(papers[i]) for i in changed):
             return None
         return changed if keys == self.keys else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import operator
@@ -50,9 +51,15 @@ def cached_index(site: Site, cache: Cache) -> lunrindex.Index:
     index = lunrindex.Index(fields=[name for name, _ in FIELDS], boosts=[boost for _, boost in FIELDS])
     analyse = cache.terms.analyse
     index.docs = cache.papers.each("terms", lambda p: analyse(paper_texts(p)), site.papers)
-    index.refs = [str(i) for i in range(len(index.docs))]
+    index.refs = refs(len(index.docs))
     cache.terms.prune()
     return index
+
+
+@functools.lru_cache(maxsize=2)
+def refs(count: int) -> list[str]:
+    """Each document's ref: its position (the same list while the number of papers is; not to be changed)."""
+    return [str(i) for i in range(count)]
 
 
 def record(paper: Paper) -> list:

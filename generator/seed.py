@@ -193,6 +193,8 @@ class Reading:
     ends: list[int]  # per paper: the index of the line after its abstract (a blank line, or the end)
     same: list[int | None]  # per paper: its index in the reading before when reused (only its line may differ)
     data: bytes | None = None  # the bytes read (without CR), for the next reading to decode only what changed
+    # (first, count, last): the papers are the reading before's [:first], ``count`` parsed again, its [last:]
+    spliced: tuple[int, int, int] | None = None
 
 
 def parse(data: bytes | str, path: str = "<seed>") -> Profile:
@@ -237,9 +239,8 @@ def _shared_bytes(a: bytes, b: bytes, way: int, limit: int | None = None) -> int
             x, y = a[done:done + size], b[done:done + size]
         else:
             x, y = a[len(a) - done - size:len(a) - done], b[len(b) - done - size:len(b) - done]
-            x, y = x[::-1], y[::-1]
         if x != y:
-            return done + _common_prefix(x, y)
+            return done + (_common_prefix(x, y) if way > 0 else _common_prefix(x[::-1], y[::-1]))
         done += size
     return done
 
@@ -323,7 +324,8 @@ def _read_edit(before: Reading, lines: list[str], path: str, head: int | None = 
     if head is None:
         head = _common_prefix(old, lines)
     if head >= len(old) and len(old) == len(lines):
-        return Reading(lines, before.profile, before.ends, list(range(len(before.ends))))
+        count = len(before.ends)
+        return Reading(lines, before.profile, before.ends, list(range(count)), spliced=(count, 0, count))
     if tail is None:
         tail = _common_prefix(old[head:][::-1], lines[head:][::-1])
     old_stop = len(old) - tail  # old[head:old_stop] became lines[head:len(lines) - tail]
@@ -350,7 +352,8 @@ def _read_edit(before: Reading, lines: list[str], path: str, head: int | None = 
         after = tuple(dataclasses.replace(p, line=p.line + shift) for p in after)
     profile = dataclasses.replace(before.profile, papers=(*papers[:first], *middle, *after))
     same = [*range(first), *[None] * len(middle), *range(last, len(papers))]
-    return Reading(lines, profile, [*ends[:first], *middle_ends, *[e + shift for e in ends[last:]]], same)
+    return Reading(lines, profile, [*ends[:first], *middle_ends, *[e + shift for e in ends[last:]]], same,
+                   spliced=(first, len(middle), last))
 
 
 def dump(profile: Profile) -> str:

@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -111,6 +112,7 @@ def test_a_delta_import_plans_what_the_full_import_plans(start, steps):
             if delta.plan(memo, reading, quick):
                 used += 1
                 assert planned(quick) == planned(full)
+                derived_caches_agree(quick, reading)
             full.write()
             memo = delta.Memo(reading, quick if quick.outcome else full, {}, {})
             if hand:
@@ -119,6 +121,16 @@ def test_a_delta_import_plans_what_the_full_import_plans(start, steps):
                 again.plan(reading.profile)
                 again.write()
                 memo = delta.Memo(reading, again, {}, {})
+
+
+def derived_caches_agree(importer: content.Importer, reading: seed.Reading) -> None:
+    """What a quick import carries for the next instead of making it again from every entry."""
+    o = importer.outcome
+    assert o is not None
+    assert o.by_print is None or o.by_print == {fp: slug for slug, fp in o.print_of.items()}
+    assert o.print_set is None or o.print_set == set(o.prints)
+    titles = Counter(p.title.casefold() for p in reading.profile.papers)
+    assert o.titles == dict(titles) and o.dupes == sum(n > 1 for n in titles.values())
 
 
 def test_an_abstract_edit_is_merged_alone_and_a_hand_edit_is_noticed(tmp_path):
