@@ -125,22 +125,13 @@ class Retired:
         self.folder = folder
         self.count = 0
 
-    def keep(self, path: Path) -> None:
-        """Give ``path`` a second name here (best effort: on failure it is simply freed when replaced)."""
+    def keep(self, path: Path, move: bool = False) -> None:
+        """Give ``path`` a second name here, or ``move`` it here (a folder, emptied), to be freed later (best
+        effort: on failure it is simply freed when replaced or removed)."""
         try:
             if self.count == 0:
                 self.folder.mkdir(exist_ok=True)
-            os.link(path, self.folder / str(self.count))
-            self.count += 1
-        except OSError:
-            pass
-
-    def keep_folder(self, folder: Path) -> None:
-        """Move ``folder`` here, to be removed with the rest (best effort)."""
-        try:
-            if self.count == 0:
-                self.folder.mkdir(exist_ok=True)
-            os.replace(folder, self.folder / str(self.count))
+            (os.replace if move else os.link)(path, self.folder / str(self.count))
             self.count += 1
         except OSError:
             pass
@@ -309,7 +300,7 @@ class Commit:
                 self.retired.keep(self.journal)
             self.journal.unlink()
         if self.retired is not None and self.staging.is_dir():
-            self.retired.keep_folder(self.staging)  # (an emptied folder: freed later too)
+            self.retired.keep(self.staging, move=True)  # (an emptied folder: freed later too)
         if self.staging.exists():
             shutil.rmtree(self.staging, ignore_errors=True)
         return stats
