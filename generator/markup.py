@@ -18,6 +18,11 @@ CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "co
 LINK_HINT_RE = re.compile(r"(?:https?|ftp|mailto):|//|@|localhost|www\.|\.\d{1,3}\.|\.[^\W\d_]", re.I)
 
 
+# A web address markdown-it's normalizeLink and normalizeLinkText give back unchanged (no punycode, nothing
+# to percent-encode or decode): tests/unit/test_linkify_pretest.py checks it.
+PLAIN_URL_RE = re.compile(r"https?://(?!.*xn--)[a-z0-9][a-z0-9.-]*(?::[0-9]{1,5})?(?:/[A-Za-z0-9/_.~-]*)?")
+
+
 def is_safe_url(url: str) -> bool:
     """Only http, https and mailto links, whatever the casing, entities or hidden characters."""
     cleaned = re.sub(r"[\x00-\x20\x7f-\x9f]+", "", html.unescape(url)).lower()
@@ -70,6 +75,10 @@ def make_parser(quick: bool = True) -> MarkdownIt:
         md.linkify.pretest = lambda text: bool(LINK_HINT_RE.search(text))
         md.linkify.test = lambda text: bool(LINK_HINT_RE.search(text)) and slow_test(text)
     md.validateLink = is_safe_url  # type: ignore[method-assign]
+    if quick:  # a plain web address comes out of markdown-it's URL normalizers as it went in
+        link, text = md.normalizeLink, md.normalizeLinkText
+        md.normalizeLink = lambda url: url if PLAIN_URL_RE.fullmatch(url) else link(url)  # type: ignore[method-assign]
+        md.normalizeLinkText = lambda url: url if PLAIN_URL_RE.fullmatch(url) else text(url)  # type: ignore
     dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True, renderer=_inline_math)
     md.add_render_rule("math_block", lambda self, tokens, idx, options, env:
                        f"<div class=\"math\">{_block_math(tokens[idx].content, {})}</div>\n")
@@ -80,7 +89,121 @@ def make_parser(quick: bool = True) -> MarkdownIt:
 
 def render(text: str) -> str:
     """Markdown to safe HTML."""
+    if text:
+        quick = quick_render(text)
+        if quick is not None:
+            return quick
     return parser().render(text or "")
+
+
+# Outside math, what any inline rule but text and linkify could act on (escapes, code, emphasis, links,
+# images, autolinks, entities, line breaks): a paragraph without these is text, links and math.
+NOT_PLAIN_RE = re.compile(r"[\\`*_\[\]<&\n\r\x00]")
+BLOCK_BREAK_RE = re.compile(r"[\n\r\x00]")  # anywhere, math included: more than one line, or NUL
+
+
+def quick_render(text: str) -> str | None:
+    """What ``parser().render(text)`` makes, for the usual abstract (one paragraph of text, links and
+    ``$math$``), without running markdown-it over all of it; None for anything else (then markdown-it
+    renders it). Math is found as dollarmath's inline rule finds it (math_spans); the text between is
+    escaped as markdown-it escapes text, and a piece where a link may be is rendered by markdown-it's own
+    inline parser (it is parsed the same alone as in the paragraph: links start after the last token)."""
+    if not text[0].isalpha() or text[-1].isspace() or BLOCK_BREAK_RE.search(text):
+        return None  # (one line that starts like no block but a paragraph, and ends with no space)
+    parts: list[str] = []
+    at = 0
+    spans = math_spans(text)
+    for start, stop, double, latex in [*spans, (len(text), len(text), False, "")]:
+        piece = text[at:start]
+        if piece:
+            if NOT_PLAIN_RE.search(piece):
+                return None
+            if LINK_HINT_RE.search(piece):
+                if "$" in piece:
+                    return None  # (a link could take the dollar in: markdown-it decides)
+                linked = links(piece, before_math=start < len(text))
+                if linked is None:
+                    return None
+                parts.append(linked)
+            else:
+                parts.append(escape(piece))
+        if latex:
+            tag = "div" if double else "span"
+            parts.append(f'<{tag} class="math inline">{_mathml(latex.strip(), "inline")}</{tag}>')
+        at = stop
+    return "<p>" + "".join(parts) + "</p>\n"
+
+
+def escape(text: str) -> str:
+    """Text as markdown-it escapes it (``&`` and ``<`` never reach here)."""
+    return text.replace(">", "&gt;").replace('"', "&quot;")
+
+
+def links(piece: str, before_math: bool) -> str | None:
+    """A piece of paragraph text where links may be, rendered as markdown-it renders it: a link holds no
+    space, so each word with the hint of one goes through markdown-it's inline parser on its own (linkify
+    looks no further back than a space); None when a word that may hold a link touches math (in the
+    paragraph the link could go on into it, and where it ends depends on what follows)."""
+    md = parser()
+    out = []
+    at = 0  # where the text not yet rendered starts (after a word, at a space)
+    for hint in LINK_HINT_RE.finditer(piece):
+        if hint.start() < at:
+            continue  # (in the word just rendered)
+        begin = piece.rfind(" ", 0, hint.start()) + 1
+        end = piece.find(" ", hint.end())
+        end = len(piece) if end < 0 else end
+        if before_math and end == len(piece):
+            return None
+        out += [escape(piece[at:begin]), md.renderer.render(md.parseInline(piece[begin:end]), md.options, {})]
+        at = end
+    out.append(escape(piece[at:]))
+    return "".join(out)
+
+
+def math_spans(src: str) -> list[tuple[int, int, bool, str]]:
+    """(start, stop, double, latex) of each span of inline math, as mdit_py_plugins' dollarmath rule
+    (allow_space=False, allow_digits=False, double_inline=True) takes them when markdown-it's inline parser
+    tries it at every dollar it reaches (one it rejects is text, and the next is tried)."""
+    from markdown_it.common.utils import isWhiteSpace
+
+    def escaped(at: int) -> bool:  # dollarmath's is_escaped, index for index
+        backslashes = 0
+        while at >= 0:
+            at -= 1
+            if src[at] == "\\":
+                backslashes += 1
+            else:
+                break
+        return bool(backslashes) and backslashes % 2 != 0
+
+    spans = []
+    pos = 0
+    while (p := src.find("$", pos)) >= 0:
+        pos = p + 1
+        if p + 1 >= len(src) or isWhiteSpace(ord(src[p + 1])) or src[p - 1].isdigit() or escaped(p):
+            continue
+        double = src[p + 1] == "$"
+        end, look = -1, p + 1 + double
+        while (found := src.find("$", look)) >= 0:
+            look = found + 1
+            if escaped(found):
+                continue
+            if double:
+                if found + 1 >= len(src):
+                    break  # (dollarmath gives up at the end of the text)
+                if src[found + 1] != "$":
+                    continue
+                found += 1
+            end = found
+            break
+        if end < 0 or isWhiteSpace(ord(src[end - 1])) or (end + 1 < len(src) and src[end + 1].isdigit()):
+            continue
+        latex = src[p + 2:end - 1] if double else src[p + 1:end]
+        if latex:
+            spans.append((p, end + 1, double, latex))
+            pos = end + 1
+    return spans
 
 
 @lru_cache(maxsize=256)  # a page asks for its abstract's plain text several times (description, og, JSON-LD)

@@ -55,3 +55,46 @@ def test_the_quick_parser_agrees_on_the_real_abstracts():
     profile = seed.parse((ROOT / "seeds" / "000_fe8ce17d2e942b33.txt").read_bytes())
     for paper in profile.papers:
         assert markup.render(paper.abstract) == REFERENCE.render(paper.abstract)
+
+
+MATHY = st.sampled_from(["$", "$$", "\\$", "\\\\$", "$x$", "$ x$", "$x $", "$x$2", "2$x$", "$$a+b$$", "$$a$",
+                         "$a$$", "\\", "\\\\", "²", "٣", "\u2009", "\u00a0", "\t", " ", "a", "Zé", "1", ".", ",",
+                         "http://x.org/a", "https://github.com/a/b$", "www.x.io", "e.g.", "x@y.io", "://", ">", '"',
+                         "'", "%", "-", ":", "!", "(", ")", "#", "+", "=", "~", "{", "}", "^", "|", "<b>", "&amp;",
+                         "*", "_", "[", "]", "`", "\n", "\ufeff", " https://x.org/a_(b)", "(www.a.io)", " a@b.io",
+                         " e.g.", ".com", "\u3002", "ſ.com", " localhost:80", " 1.2.3.4", " mailto:a@b.c", "http:",
+                         " http://x.y/z.", "https://é.com "])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from(["We", "A", "Élan", "x"]), st.lists(st.one_of(MATHY, st.text(max_size=3)), max_size=14))
+def test_the_quick_render_of_a_plain_paragraph_is_markdown_its(first, parts):
+    """quick_render stands in for markdown-it on paragraphs of text, links and math: when it answers,
+    its HTML is markdown-it's, whatever the dollars, backslashes, digits, spaces and links around them."""
+    text = first + "".join(parts)
+    quick = markup.quick_render(text)
+    assert quick is None or quick == REFERENCE.render(text)
+
+
+def test_the_quick_render_takes_most_abstracts():
+    """...and it answers for most abstracts: the real seed's and the benchmark's (math and links)."""
+    from benchmarks import corpus
+
+    abstracts = [p.abstract for p in seed.parse((ROOT / "seeds" / "000_fe8ce17d2e942b33.txt").read_bytes()).papers]
+    abstracts += [p.abstract for p in corpus.make_profile(200, 1).papers]
+    answered = [text for text in abstracts if markup.quick_render(text) is not None]
+    assert all(markup.quick_render(text) == REFERENCE.render(text) for text in answered)
+    assert len(answered) >= 0.9 * len(abstracts)
+
+
+TRICKY_URLS = ["http://xn--e1afmkfd.xn--p1ai/a", "https://a.xn--p1ai", "http://a.b/%41", "http://EXAMPLE.com/",
+               "http://é.com/", "https://a.b/c d", "https://a.b/ü", "http://a.b:8080/x_y~z", "https://a.b/[x]"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(st.from_regex(markup.PLAIN_URL_RE, fullmatch=True), st.sampled_from(TRICKY_URLS)))
+def test_a_plain_web_address_is_what_the_url_normalizers_give_back(url):
+    """Addresses the quick parser does not pass through markdown-it's normalizers (PLAIN_URL_RE) are the
+    ones they give back unchanged."""
+    if markup.PLAIN_URL_RE.fullmatch(url):
+        assert REFERENCE.normalizeLink(url) == url and REFERENCE.normalizeLinkText(url) == url
