@@ -166,9 +166,13 @@ class Trash:
             self.root.mkdir(parents=True, exist_ok=True)
             path.rename(self.root / f"{path.name}-{uuid.uuid4().hex[:8]}")
 
-    def empty(self) -> None:
+    def empty(self, settle: bool = False) -> None:
+        """Delete what was moved here; ``settle``: then wait 10 s for the disk to catch up (see run.py)."""
         if self.root.exists():
             shutil.rmtree(self.root)
+            if settle:
+                os.sync()
+                time.sleep(10)
 
 
 def tree_size(folder: Path) -> tuple[int, int]:

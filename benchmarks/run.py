@@ -138,13 +138,15 @@ def bench_size(papers: int, runs: int, seed: int, hugo: str | None, trash: measu
     if hugo:
         hugo_site.write_site(hsite, profile)
     say(f"{papers} papers: {runs} full builds from scratch")
+    # What a run leaves is moved away, and deleted only once this size is measured: deleting thousands of
+    # files slows this machine's disk down for many seconds after (a 'discard' mount), for either tool.
     for _ in range(runs):
         clear_site(site, trash)
-        trash.empty()
+        os.sync()
         result.full.runs.append(measure.run(build_cmd(site), cwd=ROOT))
         if hugo:
             clear_hugo(hsite, trash)
-            trash.empty()
+            os.sync()
             result.hugo_full.runs.append(measure.run(hugo_cmd(hugo, hsite), cwd=hsite))
     output = site / "output"
     check_pages(output, papers, "scholarsite")
@@ -171,7 +173,6 @@ def bench_size(papers: int, runs: int, seed: int, hugo: str | None, trash: measu
              for r in range(1, runs + 1)]
     result.watch.runs = measure.watch_latency(watch_cmd(site), edits, cwd=ROOT)
     corpus.write_seed(seed_path, profile)
-    trash.empty()
     return result
 
 
@@ -187,7 +188,7 @@ def bench_real(runs: int, trash: measure.Trash) -> tuple[Series, Series]:
     full, nochange = Series(), Series()
     for _ in range(runs):
         clear_site(site, trash)
-        trash.empty()
+        os.sync()
         full.runs.append(measure.run(build_cmd(site), cwd=ROOT))
     for _ in range(runs):
         nochange.runs.append(measure.run(build_cmd(site), cwd=ROOT))
@@ -217,13 +218,15 @@ def main(argv: list[str] | None = None) -> int:
     hugo = ensure_hugo(not args.no_hugo)
     info = machine_info(hugo)
     trash = measure.Trash(WORK / "trash")
-    trash.empty()
+    trash.empty(settle=True)  # (what an earlier run left)
     try:
         real = bench_real(args.runs, trash)
         results = [bench_size(n, args.big_runs if n >= 10_000 else args.runs, args.seed, hugo, trash) for n in sizes]
     except measure.BenchError as err:
         print(f"benchmark failed: {err}", file=sys.stderr)
         return 1
+    finally:
+        trash.empty()  # (deleted once nothing is measured any more)
     info["load_end"] = os.getloadavg()[0]
     text = markdown(info, real, results)
     print(text)
