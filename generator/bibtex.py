@@ -17,25 +17,37 @@ LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\
          "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 LATEX_RE = re.compile(r"[\\{}$&%#_^~]")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+WORD_RE = re.compile(r"[^\W_]+")
+AND_RE = re.compile(r"\band\b", re.I)
 
 
 def clean(text: str) -> str:
-    """NFC text on one line: no control characters, spaces collapsed."""
-    text = unicodedata.normalize("NFC", CONTROL_RE.sub(" ", text or ""))
-    return re.sub(r"\s+", " ", text).strip()
+    """NFC text on one line: no control characters, spaces collapsed (str.split splits where \\s matches)."""
+    text = text or ""
+    if not (text.isascii() and text.isprintable()):  # (printable ASCII: nothing to drop or normalize)
+        text = unicodedata.normalize("NFC", CONTROL_RE.sub(" ", text))
+    return " ".join(text.split())
+
+
+def latex(text: str) -> str:
+    """LaTeX specials escaped (of text already clean)."""
+    return LATEX_RE.sub(_latex_char, text) if LATEX_RE.search(text) else text
+
+
+def _latex_char(match: re.Match) -> str:
+    return LATEX[match.group()]
 
 
 def escape(text: str) -> str:
     """Text as a BibTeX field value: LaTeX specials escaped, other unicode kept as it is."""
-    return LATEX_RE.sub(lambda m: LATEX[m.group()], clean(text))
+    return latex(clean(text))
 
 
 def protect_case(text: str) -> str:
     """Escaped title text with words like 'R-CNN', 'ImageNet' or 'SAM' braced, so styles keep their capitals."""
     out = []
     for word in clean(text).split(" "):
-        parts = re.findall(r"[^\W_]+", word)
-        mixed = any(any(c.isupper() for c in part[1:]) for part in parts)
+        mixed = any(any(c.isupper() for c in part[1:]) for part in WORD_RE.findall(word))
         out.append("{" + escape(word) + "}" if mixed else escape(word))
     return " ".join(out)
 
@@ -107,7 +119,7 @@ def author_field(paper: Paper) -> str:
     for name in paper.authors:
         text = escape(name)
         given, family, suffix = split_name(name)
-        if re.search(r"\band\b", text, re.I) or "," in text:
+        if AND_RE.search(text) or "," in text:
             text = "{" + text + "}"  # a name BibTeX would otherwise split
         elif suffix and given:
             text = f"{escape(family)}, {escape(suffix)}, {escape(given)}"  # BibTeX's form for 'Jr.'

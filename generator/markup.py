@@ -18,6 +18,10 @@ CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "co
 LINK_HINT_RE = re.compile(r"(?:https?|ftp|mailto):|//|@|localhost|www\.|\.\d{1,3}\.|\.[^\W\d_]", re.I)
 
 
+# A word that is one plain web address, maybe with a full stop or comma after it: linkify links the address
+# (its normalizers give it back unchanged, see PLAIN_URL_RE) and leaves the mark as text (a property test).
+LABEL = r"[a-z0-9]{1,16}(?:-[a-z0-9]{1,16})?"  # (a host's label, short and with no '--': up to 4 and a TLD)
+SIMPLE_LINK_RE = re.compile(rf"(https?://{LABEL}(?:\.{LABEL}){{0,3}}\.[a-z]{{2,6}}(?:/[A-Za-z0-9_-]+)*/?)([.,;!?]?)")
 # A web address markdown-it's normalizeLink and normalizeLinkText give back unchanged (no punycode, nothing
 # to percent-encode or decode): tests/unit/test_linkify_pretest.py checks it.
 PLAIN_URL_RE = re.compile(r"https?://(?!.*xn--)[a-z0-9][a-z0-9.-]*(?::[0-9]{1,5})?(?:/[A-Za-z0-9/_.~-]*)?")
@@ -116,7 +120,7 @@ def quick_render(text: str) -> str | None:
     for start, stop, double, latex in [*spans, (len(text), len(text), False, "")]:
         piece = text[at:start]
         if piece:
-            if NOT_PLAIN_RE.search(piece):
+            if NOT_PLAIN_RE.search(piece) and not only_in_links(piece):
                 return None
             if LINK_HINT_RE.search(piece):
                 if "$" in piece:
@@ -132,6 +136,13 @@ def quick_render(text: str) -> str | None:
             parts.append(f'<{tag} class="math inline">{_mathml(latex.strip(), "inline")}</{tag}>')
         at = stop
     return "<p>" + "".join(parts) + "</p>\n"
+
+
+def only_in_links(piece: str) -> bool:
+    """Whether the only marks NOT_PLAIN_RE finds in ``piece`` are underscores inside words that are plain
+    web addresses (SIMPLE_LINK_RE): linkify takes those words whole, so no underscore in them is emphasis."""
+    return not NOT_PLAIN_RE.search(piece.replace("_", "")) and all(
+        "_" not in word or SIMPLE_LINK_RE.fullmatch(word) for word in piece.split(" "))
 
 
 def escape(text: str) -> str:
@@ -155,7 +166,13 @@ def links(piece: str, before_math: bool) -> str | None:
         end = len(piece) if end < 0 else end
         if before_math and end == len(piece):
             return None
-        out += [escape(piece[at:begin]), md.renderer.render(md.parseInline(piece[begin:end]), md.options, {})]
+        word = piece[begin:end]
+        simple = SIMPLE_LINK_RE.fullmatch(word)
+        if simple:  # the usual 'https://github.com/a/b.': what linkify makes of it, without its expressions
+            url = simple.group(1)
+            out += [escape(piece[at:begin]), f'<a href="{url}">{url}</a>', simple.group(2)]
+        else:
+            out += [escape(piece[at:begin]), md.renderer.render(md.parseInline(word), md.options, {})]
         at = end
     out.append(escape(piece[at:]))
     return "".join(out)
@@ -209,7 +226,7 @@ def math_spans(src: str) -> list[tuple[int, int, bool, str]]:
 @lru_cache(maxsize=256)  # a page asks for its abstract's plain text several times (description, og, JSON-LD)
 def plain(text: str, limit: int = 0) -> str:
     """Text without markup, collapsed spaces, cut at a word near ``limit`` (for descriptions, snippets)."""
-    text = re.sub(r"\s+", " ", text or "").strip()
+    text = " ".join((text or "").split())  # (str.split splits where \\s+ matches)
     if limit and len(text) > limit:
         cut = text.rfind(" ", 0, limit)
         text = text[: cut if cut > limit // 2 else limit].rstrip(" ,;:.") + "…"

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
-from generator import bibtex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import bibtex, markup
 from generator.model import Paper
 
 
@@ -63,3 +68,17 @@ def test_reference_punctuation():
 def test_urls_stay_verbatim_but_cannot_break_the_entry():
     assert bibtex.url_value("https://x.org/a_b%20c?d=1#e") == "https://x.org/a_b%20c?d=1#e"
     assert bibtex.url_value("https://x.org/{a}\\b é") == "https://x.org/%7Ba%7D%5Cb%20%C3%A9"
+
+
+def _old_clean(text: str) -> str:  # what bibtex.clean and markup.plain did with regular expressions
+    text = unicodedata.normalize("NFC", bibtex.CONTROL_RE.sub(" ", text or ""))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(), max_size=40) | st.sampled_from(["R-CNN and {x}", "a\u0301 b\u00a0c\x85d",
+                                                                          "Łukasz Dollár, Jr.", "$a_b$ 50% #1"]))
+def test_the_quick_text_cleaning_gives_what_the_regular_expressions_gave(text):
+    assert bibtex.clean(text) == _old_clean(text)
+    assert markup.plain(text) == re.sub(r"\s+", " ", text).strip()
+    assert bibtex.escape(text) == bibtex.LATEX_RE.sub(lambda m: bibtex.LATEX[m.group()], _old_clean(text))

@@ -98,3 +98,13 @@ def test_a_plain_web_address_is_what_the_url_normalizers_give_back(url):
     ones they give back unchanged."""
     if markup.PLAIN_URL_RE.fullmatch(url):
         assert REFERENCE.normalizeLink(url) == url and REFERENCE.normalizeLinkText(url) == url
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.from_regex(markup.SIMPLE_LINK_RE, fullmatch=True), st.sampled_from(["", " and more", "$x$", ",", ")"]),
+       st.sampled_from(["See ", "Code at ", "A (", "Go"]))
+def test_a_simple_web_address_is_linked_as_linkify_links_it(word, after, before):
+    text = before + word + after
+    assert markup.quick_render(text) in (None, REFERENCE.render(text))
+    if before.endswith(" ") and after in ("", " and more"):
+        assert markup.quick_render(text) == REFERENCE.render(text)  # (it answers)
