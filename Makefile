@@ -26,6 +26,7 @@ $(VENV)/bin/python: | check-python
 $(SITE_STAMP): pyproject.toml $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q generator  # (bytecode even where PYTHONDONTWRITEBYTECODE is set)
 	touch $@
 
 $(TEST_STAMP): pyproject.toml $(SITE_STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import json
 import os
@@ -217,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     hugo = ensure_hugo(not args.no_hugo)
     info = machine_info(hugo)
+    # The package's bytecode, as Python writes it on a first import (unless PYTHONDONTWRITEBYTECODE is set,
+    # as on this machine: then every run would compile the package again, which no user's runs do).
+    compileall.compile_dir(ROOT / "generator", quiet=1)
     trash = measure.Trash(WORK / "trash")
     trash.empty(settle=True)  # (what an earlier run left)
     try:

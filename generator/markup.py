@@ -18,6 +18,10 @@ CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "co
 LINK_HINT_RE = re.compile(r"(?:https?|ftp|mailto):|//|@|localhost|www\.|\.\d{1,3}\.|\.[^\W\d_]", re.I)
 
 
+# What LINK_HINT_RE looks for but a dot before letters: a word with none of it, and one letter after each
+# dot, holds nothing linkify-it links (a fuzzy link needs a top-level domain, and none has one letter).
+LINKABLE_RE = re.compile(r"(?:https?|ftp|mailto):|//|@|localhost|www\.|\.\d{1,3}\.", re.I)
+DOT_LETTERS_RE = re.compile(r"\.([^\W\d_]+)")
 # A word that is one plain web address, maybe with a full stop or comma after it: linkify links the address
 # (its normalizers give it back unchanged, see PLAIN_URL_RE) and leaves the mark as text (a property test).
 LABEL = r"[a-z0-9]{1,16}(?:-[a-z0-9]{1,16})?"  # (a host's label, short and with no '--': up to 4 and a TLD)
@@ -155,7 +159,6 @@ def links(piece: str, before_math: bool) -> str | None:
     space, so each word with the hint of one goes through markdown-it's inline parser on its own (linkify
     looks no further back than a space); None when a word that may hold a link touches math (in the
     paragraph the link could go on into it, and where it ends depends on what follows)."""
-    md = parser()
     out = []
     at = 0  # where the text not yet rendered starts (after a word, at a space)
     for hint in LINK_HINT_RE.finditer(piece):
@@ -171,7 +174,10 @@ def links(piece: str, before_math: bool) -> str | None:
         if simple:  # the usual 'https://github.com/a/b.': what linkify makes of it, without its expressions
             url = simple.group(1)
             out += [escape(piece[at:begin]), f'<a href="{url}">{url}</a>', simple.group(2)]
+        elif not LINKABLE_RE.search(word) and all(len(m.group(1)) == 1 for m in DOT_LETTERS_RE.finditer(word)):
+            out.append(escape(piece[at:end]))  # 'e.g.,' 'w.r.t.': no top-level domain has one letter
         else:
+            md = parser()
             out += [escape(piece[at:begin]), md.renderer.render(md.parseInline(word), md.options, {})]
         at = end
     out.append(escape(piece[at:]))

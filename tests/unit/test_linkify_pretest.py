@@ -108,3 +108,14 @@ def test_a_simple_web_address_is_linked_as_linkify_links_it(word, after, before)
     assert markup.quick_render(text) in (None, REFERENCE.render(text))
     if before.endswith(" ") and after in ("", " and more"):
         assert markup.quick_render(text) == REFERENCE.render(text)  # (it answers)
+
+
+ABBREVIATIONS = st.sampled_from(["e.g.", "i.e.", "w.r.t.", "(e.g.,", "a.k.a.", "U.S.", "e.g", "x.io", "a.co,", "E.G.",
+                                 "z.ſ", "é.ü.", "a.b.c", "1.2.3", "e.g.:", "v.s", "e.gg", "x.рф", "s.t."])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(ABBREVIATIONS | st.sampled_from(PIECES) | st.text(max_size=2), min_size=1, max_size=6))
+def test_abbreviations_that_look_like_domains_are_rendered_as_markdown_it_renders_them(parts):
+    text = "We " + " ".join(parts)
+    assert markup.quick_render(text) in (None, REFERENCE.render(text))
