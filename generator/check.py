@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import content, output, render
-from .build import find_seed, read_seed, render_site
+from .pipeline import find_seed, read_seed, render_site
 from .config import load_config
 from .errors import InputError, Problem
 from .load import load_site

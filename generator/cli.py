@@ -8,7 +8,8 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .build import build, run_import
+from .build import build
+from .pipeline import run_import
 from .check import check
 from .config import CONFIG_FILE
 from .errors import InputError

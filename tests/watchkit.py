@@ -9,7 +9,8 @@ import shutil
 import time
 from pathlib import Path
 
-from generator.build import build, render_site
+from generator.build import build
+from generator.pipeline import render_site
 from generator.config import load_config
 from generator.load import load_site
 from generator.output import MANIFEST

@@ -148,8 +148,8 @@ def test_a_template_reading_all_papers_is_rebuilt_when_any_paper_changes(site, t
 def test_rendering_in_two_processes_makes_the_same_site(site, tmp_path):
     # Also records which threads add output files: the commit is not shared between threads, so only the
     # main thread may (the exports and the import's files are made in a thread beside it).
-    code = ("import sys, threading; from pathlib import Path; from generator import build as b, output; "
-            "b.PARALLEL_MIN = 10; adders = set(); add = output.Commit.add; "
+    code = ("import sys, threading; from pathlib import Path; from generator import build as b, make, output; "
+            "make.PARALLEL_MIN = 10; adders = set(); add = output.Commit.add; "
             "output.Commit.add = lambda self, *a: (adders.add(threading.current_thread().name), add(self, *a))[1]; "
             "print(b.Builder(Path(sys.argv[1]), persistent=False).build().workers, *sorted(adders))")
     done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, cwd=ROOT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from generator import content, merge, seed
-from generator.build import run_import
+from generator.pipeline import run_import
 from generator.load import load_site
 
 SEED = """Grace Hopper

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from generator.build import run_import
+from generator.pipeline import run_import
 from generator.search import script_json
 
 
