@@ -3,10 +3,8 @@ there are many), cite.bib files, search data and exports; what did not change is
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import jinja2
@@ -60,6 +58,11 @@ class Aside:
             raise interrupted
         if self.error is not None:
             raise self.error
+
+
+def fork_available() -> bool:
+    import multiprocessing
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 class Maker:
@@ -264,7 +267,7 @@ class Maker:
         global _JOB
         workers = min(2, os.cpu_count() or 1)
         if not (self.parallel and workers > 1 and len(todo) >= PARALLEL_MIN and threading.active_count() == 1
-                and "fork" in multiprocessing.get_all_start_methods()):
+                and fork_available()):
             self.workers = 1
             meanwhile()
             if not self.quick_imports:
@@ -276,6 +279,9 @@ class Maker:
                         data, self.rendered_reads[page.path] = reads.record(lambda: render_page(env, common, page))
                         sink(page.path, data)
             return search_files(site, self.search_cache) if need_search else {}
+        import multiprocessing  # (only builds with many pages to render start worker processes)
+        from concurrent.futures import ProcessPoolExecutor
+
         _JOB = (env, common, todo, site)
         self.workers = workers
         try:
