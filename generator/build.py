@@ -213,6 +213,9 @@ class Builder(Inputs, Quick, Maker):
             if importer:
                 importer.discard()
                 self.memo = None
+            # What watch keeps of the last build (plan, page refs, reads) may now speak of papers this build
+            # made and did not publish, or miss a file it did not get to: the next build plans afresh.
+            self.last, self.refs, self.reads, self.same = None, None, {}, set()
             raise
         if importer is not None:
             importer.files, importer.data = {}, {}  # written: a memo needs what the plan decided only

@@ -284,6 +284,8 @@ class Maker:
 
         _JOB = (env, common, todo, site)
         self.workers = workers
+        if self.quick_imports:  # (what a page reads is noted in this process only: unknown for these)
+            self.rendered_reads.update(dict.fromkeys((page.path for page in todo), None))  # type: ignore[arg-type]
         try:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 searching = pool.submit(_search_job) if need_search else None

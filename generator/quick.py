@@ -48,7 +48,7 @@ class Quick:
         try:
             with reads.recording():
                 for page in last.plan:
-                    if page.path.startswith("papers/") or page.path in self.reads:
+                    if page.path.startswith("papers/") or self.reads.get(page.path) is not None:
                         continue  # (a paper's page shows few papers: rendered when an edit needs it)
                     if busy():
                         break

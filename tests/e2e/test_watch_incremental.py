@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator import build as build_module
-from generator import delta, exports, lunrcompat, refs, search
+from generator import delta, exports, lunrcompat, output, refs, search
 from generator.build import Builder, build
 from generator.cache import CACHE_DIR
 from generator.errors import InputError
@@ -534,3 +534,52 @@ def test_files_an_import_just_wrote_are_trusted_once_two_seconds_old_if_they_hol
     assert quick == []  # the full import: it sees the hand edit, keeps it and reports the conflict
     assert "We PRESENT" in paper.read_text(encoding="utf-8")
     assert [c.field for c in result.report.conflicts] == ["abstract"]
+
+
+def test_after_a_failed_rebuild_in_watch_the_next_one_misses_nothing(site, tmp_path, monkeypatch):
+    """A rebuild that fails, while rendering (a template error the edit causes) or while putting files in
+    place (a full disk), publishes nothing; the next rebuild, whose hints name other files only, still
+    shows what the failed one did not publish and matches a fresh build."""
+    papers = site / "content" / "papers"
+    Builder(site, persistent=False).build()  # (the import writes the paper files)
+    for path in papers.glob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8") + f"doi: '10.1/{path.stem}'\n", encoding="utf-8")
+    (site / "templates").mkdir()
+    theme = ROOT / "themes" / "scholar" / "templates"
+    (site / "templates" / "paper.html").write_text((theme / "paper.html").read_text(encoding="utf-8").replace(
+        "{% block main %}", "{% block main %}<p>DOI {{ paper.extra.doi }}</p>", 1), encoding="utf-8")
+    builder = Builder(site, persistent=False)
+    builder.quick_imports = True
+    builder.build()
+    sam, mask = papers / "segment-anything.yaml", papers / "mask-r-cnn.yaml"
+    # 1. The edit breaks the template (no doi): the build fails; the next edit, elsewhere, fails too (the
+    # page still cannot be made), and the one that mends the file shows both edits.
+    builder.verify()
+    sam.write_text(sam.read_text(encoding="utf-8").replace("doi: '10.1/segment-anything'\n", "") + "venue: V1\n",
+                   encoding="utf-8")
+    with pytest.raises(InputError):
+        builder.build(hints=["content/papers/segment-anything.yaml"])
+    mask.write_text(mask.read_text(encoding="utf-8") + "venue: M0\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        builder.build(hints=["content/papers/mask-r-cnn.yaml"])
+    sam.write_text(sam.read_text(encoding="utf-8") + "doi: '10.1/again'\n", encoding="utf-8")
+    builder.build(hints=["content/papers/segment-anything.yaml"])
+    builder.catch_up()
+    assert "V1" in (site / "output" / "papers" / "segment-anything" / "index.html").read_text(encoding="utf-8")
+    assert_same_as_fresh(site, tmp_path)
+    # 2. The disk is full when the files would move into place; the same paper is edited again after.
+    builder.verify()
+    sam.write_text(sam.read_text(encoding="utf-8").replace("venue: V1", "venue: V2"), encoding="utf-8")
+    monkeypatch.setattr(output.Commit, "prepare", lambda self: (_ for _ in ()).throw(OSError(28, "No space")))
+    with pytest.raises(OSError):
+        builder.build(hints=["content/papers/segment-anything.yaml"])
+    monkeypatch.undo()
+    builder.catch_up()
+    builder.verify()
+    sam.write_text(sam.read_text(encoding="utf-8").replace("venue: V2", "venue: V3"), encoding="utf-8")
+    mask.write_text(mask.read_text(encoding="utf-8").replace("venue: M0", "venue: M1"), encoding="utf-8")
+    builder.build(hints=["content/papers/segment-anything.yaml", "content/papers/mask-r-cnn.yaml"])
+    builder.catch_up()
+    assert "V3" in (site / "output" / "papers" / "segment-anything" / "index.html").read_text(encoding="utf-8")
+    assert "M1" in (site / "output" / "papers" / "mask-r-cnn" / "index.html").read_text(encoding="utf-8")
+    assert_same_as_fresh(site, tmp_path)
