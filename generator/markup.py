@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import importlib.util
 import re
+import sys
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -31,6 +33,13 @@ SIMPLE_LINK_RE = re.compile(rf"(https?://{LABEL}(?:\.{LABEL}){{0,3}}\.[a-z]{{2,6
 PLAIN_URL_RE = re.compile(r"https?://(?!.*xn--)[a-z0-9][a-z0-9.-]*(?::[0-9]{1,5})?(?:/[A-Za-z0-9/_.~-]*)?")
 
 
+def may_link(text: str) -> bool:
+    """False for a text linkify-it finds no link in for sure: it has none of LINKABLE_RE's marks, and
+    each dot before letters has one letter only ('e.g.', 'w.r.t.'; a fuzzy link needs a top-level domain,
+    and none has one letter). Its test compiles large regular expressions the first time (50 ms)."""
+    return bool(LINKABLE_RE.search(text)) or any(len(m.group(1)) > 1 for m in DOT_LETTERS_RE.finditer(text))
+
+
 def is_safe_url(url: str) -> bool:
     """Only http, https and mailto links, whatever the casing, entities or hidden characters."""
     cleaned = re.sub(r"[\x00-\x20\x7f-\x9f]+", "", html.unescape(url)).lower()
@@ -44,15 +53,42 @@ def _math(latex: str, options: dict) -> str:
 @lru_cache(maxsize=4096)
 def _mathml(latex: str, display: str) -> str:
     """One formula as MathML (formulas repeat across abstracts: $k$, $O(n)$; each is converted once)."""
-    from latex2mathml.converter import convert as latex_to_mathml  # imported when first needed
-
     try:
-        mathml = latex_to_mathml(latex, display=display)
+        mathml = latex_converter()(latex, display=display)
     except Exception:  # latex2mathml raises many kinds of errors on odd input: show the source instead
         return f"<code class=\"math-source\">{html.escape(latex)}</code>"
     if any(bad in mathml.lower() for bad in ("<script", "href", "javascript:")):
         return f"<code class=\"math-source\">{html.escape(latex)}</code>"
     return mathml
+
+
+@lru_cache(maxsize=1)
+def latex_converter() -> Callable[..., str]:
+    """latex2mathml's convert, imported when first needed. The package's __init__ only sets __version__
+    from the installed metadata, and importing importlib.metadata for that takes 20 ms (4% of a 50-paper
+    build): the package is set up without running it, and reads its version when asked. Should its
+    modules ever need more of it, the import fails and the package is imported as usual."""
+    if "latex2mathml" not in sys.modules:
+        spec = importlib.util.find_spec("latex2mathml")
+        if spec is not None and spec.submodule_search_locations:
+            package = importlib.util.module_from_spec(spec)
+            package.__getattr__ = _latex2mathml_version  # type: ignore[attr-defined]
+            sys.modules["latex2mathml"] = package
+    try:
+        from latex2mathml.converter import convert
+    except ImportError:
+        for name in [name for name in sys.modules if name.partition(".")[0] == "latex2mathml"]:
+            del sys.modules[name]
+        from latex2mathml.converter import convert
+    return convert
+
+
+def _latex2mathml_version(name: str) -> str:
+    if name != "__version__":
+        raise AttributeError(f"module 'latex2mathml' has no attribute {name!r}")
+    from importlib import metadata
+
+    return metadata.version("latex2mathml")
 
 
 def _inline_math(latex: str, options: dict) -> str:
@@ -71,8 +107,8 @@ def parser() -> MarkdownIt:
 def make_parser(quick: bool = True) -> MarkdownIt:
     """The Markdown parser; ``quick``: linkify-it's slow regular expressions run only on texts that
     contain what every link contains (LINK_HINT_RE). Its pretest only decides which texts the linkify
-    rule looks at, so the hint (which accepts more) replaces it, and its test runs only where the hint
-    matches (test implies pretest implies the hint): the HTML is the same either way."""
+    rule looks at, so the hint (which accepts more) replaces it, and its test runs only where a link may
+    be (test implies may_link): the HTML is the same either way."""
     from markdown_it import MarkdownIt  # imported when first needed: a build with nothing to render skips it
     from mdit_py_plugins.dollarmath import dollarmath_plugin
 
@@ -81,7 +117,7 @@ def make_parser(quick: bool = True) -> MarkdownIt:
     if quick:
         slow_test = md.linkify.test
         md.linkify.pretest = lambda text: bool(LINK_HINT_RE.search(text))
-        md.linkify.test = lambda text: bool(LINK_HINT_RE.search(text)) and slow_test(text)
+        md.linkify.test = lambda text: may_link(text) and slow_test(text)
     md.validateLink = is_safe_url  # type: ignore[method-assign]
     if quick:  # a plain web address comes out of markdown-it's URL normalizers as it went in
         link, text = md.normalizeLink, md.normalizeLinkText
@@ -108,6 +144,13 @@ def render(text: str) -> str:
 # images, autolinks, entities, line breaks): a paragraph without these is text, links and math.
 NOT_PLAIN_RE = re.compile(r"[\\`*_\[\]<&\n\r\x00]")
 BLOCK_BREAK_RE = re.compile(r"[\n\r\x00]")  # anywhere, math included: more than one line, or NUL
+# Of those marks, the ones that act only in company (see inert): '<' starts an autolink only up to a '>' with
+# no space, control character or '<' between; '&' an entity only as '&#...' or '&name;'; an underscore run
+# between letters or digits neither opens nor closes emphasis (CommonMark's rule for '_').
+ACTIVE_RE = re.compile(r"[\\\[\]]")
+AUTOLINK_LIKE_RE = re.compile(r"<[^<>\x00-\x20]*>")
+ENTITY_LIKE_RE = re.compile(r"&(?:#|[a-z][a-z0-9]*;)", re.I)
+INTRAWORD_RE = re.compile(r"(?<=[^\W_])_+(?=[^\W_])")
 
 
 def quick_render(text: str) -> str | None:
@@ -124,7 +167,7 @@ def quick_render(text: str) -> str | None:
     for start, stop, double, latex in [*spans, (len(text), len(text), False, "")]:
         piece = text[at:start]
         if piece:
-            if NOT_PLAIN_RE.search(piece) and not only_in_links(piece):
+            if NOT_PLAIN_RE.search(piece) and not inert(piece, text):
                 return None
             if LINK_HINT_RE.search(piece):
                 if "$" in piece:
@@ -142,15 +185,29 @@ def quick_render(text: str) -> str | None:
     return "<p>" + "".join(parts) + "</p>\n"
 
 
-def only_in_links(piece: str) -> bool:
-    """Whether the only marks NOT_PLAIN_RE finds in ``piece`` are underscores inside words that are plain
-    web addresses (SIMPLE_LINK_RE): linkify takes those words whole, so no underscore in them is emphasis."""
-    return not NOT_PLAIN_RE.search(piece.replace("_", "")) and all(
-        "_" not in word or SIMPLE_LINK_RE.fullmatch(word) for word in piece.split(" "))
+def inert(piece: str, text: str) -> bool:
+    """Whether every mark NOT_PLAIN_RE finds in ``piece`` (text between math in ``text``) is one markdown-it
+    leaves as text: a backtick or star when all of the paragraph's form one run (a code span needs a
+    closing run, emphasis a second delimiter run); '<' and '&' when nothing in the paragraph looks like an
+    autolink or an entity; an underscore between letters or digits, or inside a word that is a plain web
+    address (SIMPLE_LINK_RE: linkify takes the word whole). No escapes, brackets or line breaks."""
+    if ACTIVE_RE.search(piece):
+        return False
+    for mark in "`*":
+        if mark in piece and mark * text.count(mark) not in text:
+            return False
+    if "<" in piece and AUTOLINK_LIKE_RE.search(text) or "&" in piece and ENTITY_LIKE_RE.search(text):
+        return False
+    return "_" not in piece or all("_" not in INTRAWORD_RE.sub("", word) or SIMPLE_LINK_RE.fullmatch(word)
+                                   for word in piece.split(" "))
 
 
 def escape(text: str) -> str:
-    """Text as markdown-it escapes it (``&`` and ``<`` never reach here)."""
+    """Text as markdown-it escapes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
     return text.replace(">", "&gt;").replace('"', "&quot;")
 
 
@@ -174,7 +231,7 @@ def links(piece: str, before_math: bool) -> str | None:
         if simple:  # the usual 'https://github.com/a/b.': what linkify makes of it, without its expressions
             url = simple.group(1)
             out += [escape(piece[at:begin]), f'<a href="{url}">{url}</a>', simple.group(2)]
-        elif not LINKABLE_RE.search(word) and all(len(m.group(1)) == 1 for m in DOT_LETTERS_RE.finditer(word)):
+        elif not may_link(word):
             out.append(escape(piece[at:end]))  # 'e.g.,' 'w.r.t.': no top-level domain has one letter
         else:
             md = parser()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 import re
@@ -10,8 +9,12 @@ import re
 from .errors import InputError, Problem
 from .model import Metrics, Profile, SeedPaper
 
-MONTHS = {name: i for i, name in enumerate(calendar.month_abbr) if name}
-MONTHS.update({name: i for i, name in enumerate(calendar.month_name) if name})
+# The seed's month names are English whatever the machine's locale (calendar's follow it, and importing it
+# takes 2 ms)
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")
+MONTH_ABBR = tuple(name[:3] for name in MONTH_NAMES)
+MONTHS = {**{name: i for i, name in enumerate(MONTH_ABBR, 1)}, **{name: i for i, name in enumerate(MONTH_NAMES, 1)}}
 MONTHS["Sept"] = 9
 
 # "CVApr 5, 2023" or "CVNov 18, 2021Code": category, month, day, year, code flag.
@@ -367,7 +370,7 @@ def dump(profile: Profile) -> str:
             head.append(fmt.format(value))
     out = head + ["", f"{len(profile.papers)} Papers", ""]
     for p in profile.papers:
-        date = f"{calendar.month_abbr[p.date.month]} {p.date.day}, {p.date.year}"
+        date = f"{MONTH_ABBR[p.date.month - 1]} {p.date.day}, {p.date.year}"
         authors = ", ".join(p.authors) + (" et al." if p.authors_truncated else "")
         if p.organization:
             authors += f" · {p.organization}"

@@ -69,12 +69,12 @@ def test_packing_after_papers_are_added_or_removed():
 
 
 def test_varints_decode_in_javascript():
-    numbers = [0, 1, 31, 32, 33, 1023, 1024, 32767, 32768, 10**6, 2**31 - 1]
+    numbers = [*range(lunrpack.TABLE_SIZE + 100), 10**6, 2**31 - 1]  # (the small ones come from a table)
     text = lunrpack.encode(numbers)
     assert set(text) <= set(lunrpack.ALPHABET)
-    script = ("const A='" + lunrpack.ALPHABET + "';let v=0,out=[];for(const c of process.argv[1]){const d=A.indexOf(c);"
-              "if(d>=32)v=v*32+d-32;else{out.push(v*32+d);v=0}}console.log(JSON.stringify(out))")
-    done = subprocess.run(["node", "-e", script, text], capture_output=True, text=True, check=True)
+    script = ("const A='" + lunrpack.ALPHABET + "';let v=0,out=[];for(const c of require('fs').readFileSync(0,'utf8'))"
+              "{const d=A.indexOf(c);if(d>=32)v=v*32+d-32;else{out.push(v*32+d);v=0}}console.log(JSON.stringify(out))")
+    done = subprocess.run(["node", "-e", script], input=text, capture_output=True, text=True, check=True)
     assert json.loads(done.stdout) == numbers
 
 

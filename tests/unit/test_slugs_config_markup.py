@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from generator import markup, slugs
@@ -71,6 +74,17 @@ def test_markdown_keeps_safe_links_and_escapes_html():
 def test_math_becomes_mathml_and_dollars_stay_money():
     assert "<math" in markup.render(r"about $O(\sqrt{s})$ more")
     assert "<math" not in markup.render("it costs $5 or $10")
+
+
+def test_math_in_a_fresh_process_converts_and_latex2mathml_still_knows_its_version():
+    """The converter is loaded without latex2mathml's __init__ (markup.latex_converter): formulas still
+    become MathML, the package still answers __version__, and importlib.metadata is read only for that."""
+    script = ("import sys; from generator import markup; html = markup.render(r'about $O(\\sqrt{s})$ more');"
+              "print('<msqrt>' in html, 'importlib.metadata' in sys.modules);"
+              "import latex2mathml, importlib.metadata as m;"
+              "print(latex2mathml.__version__ == m.version('latex2mathml'))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False", "True"]
 
 
 def test_code_url():
