@@ -211,16 +211,15 @@ def related_indexes(papers: tuple[Paper, ...], owner: str, limit: int = RELATED_
     rarity = {t: len(posting) for t, posting in by_term.items()}
     out: list[tuple[int, ...]] = []
     for i, paper in enumerate(papers):
-        scores: Counter = Counter()
+        scores: Counter = Counter()  # (update counts a whole posting in C)
         for key in authors_of[i][:AUTHORS_PER_PAPER]:
             posting = by_author[key]
             if len(posting) <= MAX_POSTING:
-                for j in posting:
-                    scores[j] += COAUTHOR_WEIGHT
+                for _ in range(COAUTHOR_WEIGHT):
+                    scores.update(posting)
         usable = sorted((rarity[t], t) for t in terms_of[i] if 1 < rarity[t] <= MAX_POSTING)
         for _, term in usable[:TERMS_PER_PAPER]:
-            for j in by_term[term]:
-                scores[j] += 1
+            scores.update(by_term[term])
         scores.pop(i, None)
         day = days[i]
         best = heapq.nsmallest(limit, ((-score, abs(days[j] - day), j) for j, score in scores.items()))

@@ -54,6 +54,18 @@ def test_related_papers_prefer_shared_coauthors_then_rare_title_words():
     assert views.related(tuple(reversed(papers)), "Ross Girshick")["panoptic"] == rel["panoptic"]
 
 
+def test_a_shared_coauthor_counts_as_two_shared_title_words():
+    papers = sort_papers([
+        paper("base", "Panoptic Segmentation", ["Alexander Kirillov"], "2019-01-01"),
+        paper("coauthor", "Something Else Entirely", ["Alexander Kirillov"], "2010-01-01"),   # 2, far in date
+        paper("one-word", "Panoptic Quality Measures", ["Someone Else"], "2019-01-02"),     # 1, near
+        paper("two-words", "Panoptic Segmentation Again", ["Another One"], "2005-01-01"),   # 2, farthest
+    ])
+    # the coauthor's 2 beats one shared word's 1 though that paper is a day apart; two words tie with
+    # the coauthor and the nearer date goes first
+    assert [p.slug for p in views.related(papers, "Ross Girshick")["base"]] == ["coauthor", "two-words", "one-word"]
+
+
 def test_related_is_capped_at_five():
     papers = sort_papers([paper(f"p{i}", f"Paper {i}", ["Kaiming He"], f"20{10 + i}-01-01") for i in range(9)])
     rel = views.related(papers, "Ross Girshick")
