@@ -52,10 +52,14 @@ def protect_case(text: str) -> str:
     return " ".join(out)
 
 
+NOT_ALNUM_RE = re.compile(r"[^a-z0-9]")
+TITLE_SPLIT_RE = re.compile(r"[\s\-:/]+")
+
+
 def ascii_word(text: str) -> str:
     """Lowercase ASCII letters and digits of ``text`` (accents dropped, ß -> ss)."""
     text = unicodedata.normalize("NFKD", text.translate(SPECIAL)).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    return NOT_ALNUM_RE.sub("", text.lower())
 
 
 def split_name(name: str) -> tuple[str, str, str]:
@@ -77,10 +81,13 @@ def split_name(name: str) -> tuple[str, str, str]:
 def base_key(paper: Paper) -> str:
     """First author's surname + year + first title word, e.g. ``kirillov2023segment``."""
     surname = ascii_word(split_name(paper.authors[0])[1].split(" ")[-1]) if paper.authors else ""
-    words = [ascii_word(w) for w in re.split(r"[\s\-:/]+", paper.title)]
-    words = [w for w in words if w]
-    title = next((w for w in words if w not in SKIP_WORDS), words[0] if words else "")
-    return f"{surname or 'anon'}{paper.year}{title}"
+    first = title = ""
+    for word in map(ascii_word, TITLE_SPLIT_RE.split(paper.title)):  # (up to the first word that is not skipped)
+        if word and word not in SKIP_WORDS:
+            title = word
+            break
+        first = first or word
+    return f"{surname or 'anon'}{paper.year}{title or first}"
 
 
 def keys(papers, base=base_key) -> dict[str, str]:

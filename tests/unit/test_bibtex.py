@@ -25,6 +25,8 @@ def test_key_is_surname_year_first_title_word():
     assert bibtex.base_key(paper("SAM 2: Segment", ["Nikhila Ravi"])) == "ravi2017sam"
     assert bibtex.base_key(paper("Über Straße", ["Zoë van der Berg Jr."])) == "berg2017uber"
     assert bibtex.base_key(paper("日本語", [])) == "anon2017"
+    assert bibtex.base_key(paper("On the", ["Kaiming He"])) == "he2017on"  # (only skipped words: the first)
+    assert bibtex.base_key(paper("— 日本 — A Study", ["Kaiming He"])) == "he2017study"
 
 
 def test_colliding_keys_get_letters_in_date_then_slug_order_and_stay_put():
