@@ -127,9 +127,20 @@ class Builder(Inputs, Quick, Maker):
         """Import (when the seed or content changed), load, render what changed, write what differs.
         ``force``: load and check everything even when no input changed (see prime). ``hints``: the
         inputs (site-relative) a watcher saw change since the last build, when it saw every change."""
+        try:
+            return self._build(force, hints)
+        except BaseException:
+            # A build that fails took in its hints (a watcher does not give them again) and may leave
+            # watch's plan, page refs and reads speaking of papers it did not publish: the next build
+            # lists the content in full and plans afresh.
+            self.listed = False
+            self.last, self.refs, self.reads, self.same = None, None, {}, set()
+            raise
+
+    def _build(self, force: bool, hints: list[str] | None) -> BuildResult:
         self.catch_up()
         start = time.perf_counter()
-        listed, self.listed = self.listed, False  # a build that fails before listing the content leaves none
+        listed = self.listed
         self.trusted, self.verified = self.verified, False  # output/ as verify() found it, just before
         site_dir = self.site_dir
         config = load_config(site_dir)
@@ -194,7 +205,6 @@ class Builder(Inputs, Quick, Maker):
         job = output.Commit(out, self.manifest if self.trusted else None, self.manifest_text, retired)
         if importer is not None:
             importer.retired = retired
-        self.after_make = None
         try:
             stats, made, kept, fingerprints, todo, need_search, exports_kept = self.make(
                 job, env, templates, common, plan, site, config, static, importer)
@@ -213,9 +223,6 @@ class Builder(Inputs, Quick, Maker):
             if importer:
                 importer.discard()
                 self.memo = None
-            # What watch keeps of the last build (plan, page refs, reads) may now speak of papers this build
-            # made and did not publish, or miss a file it did not get to: the next build plans afresh.
-            self.last, self.refs, self.reads, self.same = None, None, {}, set()
             raise
         if importer is not None:
             importer.files, importer.data = {}, {}  # written: a memo needs what the plan decided only

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -14,6 +13,7 @@ from pathlib import Path
 from . import merge, slugs, yamlio
 from .cache import RACY_NS
 from .errors import InputError, Problem
+from .output import digest
 from .model import Profile, SeedPaper
 
 PAPER_FIELDS = ("title", "date", "category", "authors", "authors_truncated", "organization", "has_code",
@@ -473,7 +473,7 @@ class Importer:
     def _note(self, path: Path, text: str) -> None:
         """Keep a digest of what a file is written with (watch: delta.recheck compares it later)."""
         if self.keep:
-            self.digests[str(path)] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            self.digests[str(path)] = digest(text.encode("utf-8"))
 
     def _wrote(self, path: Path) -> None:
         """Note a file as written, with its stamp taken right away (a watcher tells its own writes from a

@@ -7,7 +7,6 @@ and the import state are as that import left them. Otherwise the caller runs the
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from . import merge
 from .cache import RACY_NS
 from .content import STATE_FILE, Importer, Work, seed_fields, state_line, untracked
 from .errors import InputError
+from .output import digest
 from .seed import Reading
 
 MAX_RACY = 64  # at most this many files written too recently to trust their dates are read again instead
@@ -58,13 +58,15 @@ def recheck(memo: Memo, now_ns: int, busy=lambda: False) -> int | None:
             due = min(due or now_ns + RACY_NS, mtime_size[0] + RACY_NS + 1)
             continue
         known = memo.digests.get(path)
+        if known is None:
+            continue  # (nothing to compare with: it is read again by the next full import)
         read_at = time.time_ns()
         try:
             st = os.stat(path)
             data = Path(path).read_bytes()
         except OSError:
             continue
-        if known is not None and (st.st_mtime_ns, st.st_size) == mtime_size and hashlib.sha256(data).hexdigest() == known:
+        if (st.st_mtime_ns, st.st_size) == mtime_size and digest(data) == known:
             memo.checked[path] = read_at
             memo.recent.discard(path)
     return due

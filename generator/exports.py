@@ -41,15 +41,17 @@ def keys_text(keys: dict[str, str]) -> str:
 class Meta:
     """What the templates need for metadata tags and the Cite block (``meta`` in every template)."""
 
-    def __init__(self, site: Site, config: SiteConfig, keys: dict[str, str] | None = None):
+    def __init__(self, site: Site, config: SiteConfig, keys: dict[str, str] | None = None,
+                 fingerprint: str | None = None):
         """``keys``: the BibTeX keys, when the caller knows them (every paper's slug, date, title and
-        authors are those of a site they were made for)."""
+        authors are those of a site they were made for); ``fingerprint``: this one's, when known (see
+        fingerprint)."""
         self.site, self.config = site, config
         self.base_url = config.base_url
         views.PAPERS.next_build()
         self.keys = paper_keys(site.papers) if keys is None else keys
         self._feeds: list[tuple[str, str]] | None = None
-        self._fingerprint: str | None = None
+        self._fingerprint = fingerprint
 
     def fingerprint(self) -> str:
         """Everything the metadata depends on besides the paper a template passes in (incremental builds;
@@ -190,7 +192,7 @@ def csl_json(paper: Paper, key: str, url: str) -> str:
     return json.dumps(csl_item(paper, key, url), ensure_ascii=False, sort_keys=True)
 
 
-FEEDS: dict[str, tuple] = {}  # path -> (what the last feed there read, its bytes): see feed
+FEEDS: dict[str, tuple] = {}  # path -> (its settings, the papers it showed, its bytes): see feed
 
 
 def feed(site: Site, base_url: str, path: str, title: str, papers, length: int, language: str) -> bytes:

@@ -139,7 +139,8 @@ class Inputs:
         st = os.stat(seed_path)
         read_at = time.time_ns()
         data = seed_path.read_bytes()
-        self.seed_read = (seed_path, (st.st_ino, st.st_mtime_ns, st.st_size), read_at, data)
+        if self.quick_imports:  # (for keys() after a lazy build: what the import read)
+            self.seed_read = (seed_path, (st.st_ino, st.st_mtime_ns, st.st_size), read_at, data)
         reading = read_seed(seed_path, self.site_dir, memo.reading if memo else None, data)
         importer = content.Importer(content_dir, self.site_dir, self.parsed, keep=self.quick_imports)
         if memo and delta.unchanged(memo, self.stamps) and delta.plan(memo, reading, importer):

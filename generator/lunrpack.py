@@ -84,7 +84,7 @@ class Pieces:
     def _encode(self, keys: list[int], tfs: list[int], part: int, start: int, stop: int) -> int:
         these, counts = keys[start:stop], tfs[start:stop]
         self.parts[part] = (these[0], these[-1], encode(list(map(sub, these[1:], these))),
-                            encode(list(map(sub, counts, ONES[:len(counts)]))), len(counts) - counts.count(1))
+                            encode(list(map(sub, counts, ONES))), len(counts) - counts.count(1))
         return stop
 
     def text(self) -> str:

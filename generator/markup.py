@@ -245,6 +245,8 @@ def math_spans(src: str) -> list[tuple[int, int, bool, str]]:
     """(start, stop, double, latex) of each span of inline math, as mdit_py_plugins' dollarmath rule
     (allow_space=False, allow_digits=False, double_inline=True) takes them when markdown-it's inline parser
     tries it at every dollar it reaches (one it rejects is text, and the next is tried)."""
+    if "$" not in src:
+        return []  # (and markdown-it is not imported for a text it need not parse)
     from markdown_it.common.utils import isWhiteSpace
 
     def escaped(at: int) -> bool:  # dollarmath's is_escaped, index for index

@@ -149,14 +149,11 @@ class Site:
         return sorted(groups.items(), reverse=True)
 
     def categories(self) -> list[tuple[str, list[Paper]]]:
-        """Papers grouped by category code, largest group first (made once per Site: do not change it)."""
-        found = self.__dict__.get("_categories")
-        if found is None:
-            groups: dict[str, list[Paper]] = {}
-            for paper in self.papers:
-                groups.setdefault(paper.category, []).append(paper)
-            found = self.__dict__["_categories"] = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        return found
+        """Papers grouped by category code, largest group first."""
+        groups: dict[str, list[Paper]] = {}
+        for paper in self.papers:
+            groups.setdefault(paper.category, []).append(paper)
+        return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
 def sort_papers(papers) -> tuple[Paper, ...]:

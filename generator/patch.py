@@ -77,14 +77,11 @@ def patched(site: Site, plan: list[pages.Page], common: dict, config: SiteConfig
         table[id(papers[i])] = paper
         papers[i] = paper
     swap = Swap(table)
-    grouped = site.__dict__.get("_categories")  # (Site.categories, when the last build made it)
     site = dataclasses.replace(site, papers=tuple(papers))
-    if grouped is not None:
-        site.__dict__["_categories"] = swap(grouped)
     plan = list(plan)
     swap_pages(plan, showing, swap)
-    meta = exports.Meta(site, config, common["meta"].keys)
-    meta._fingerprint = common["meta"]._fingerprint  # (the same settings, profile, categories and keys)
+    # (the same settings, profile, categories and keys: the same fingerprint)
+    meta = exports.Meta(site, config, common["meta"].keys, common["meta"].fingerprint())
     common = {**common, "site": site, "meta": meta}
     return site, plan, common, swap
 

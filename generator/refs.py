@@ -113,4 +113,3 @@ def page_refs(papers: tuple[Paper, ...], contexts: list[dict]) -> dict[int, list
             if found is not None:
                 found.append(j)
     return out
-

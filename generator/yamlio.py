@@ -58,7 +58,6 @@ def dump(data: dict) -> str:
 # breaks, a BOM, characters beyond U+FFFF) goes to PyYAML, and so does anything else.
 SIMPLE_TEXT_RE = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
 KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")  # (libyaml writes a key of 128 characters or more as '? key')
-SPACES_RE = re.compile("( +)")
 STR_TAG = "tag:yaml.org,2002:str"
 _RESOLVER = yaml.resolver.Resolver()
 
@@ -129,22 +128,23 @@ def scalar(value: str, column: int) -> str | None:
     if not value:
         return " ''"
     if plain_allowed(value) and resolves_to_text(value):
-        return " " + fold(value, column + 1, -1, len(value))
+        return " " + fold(value, column + 1, len(value))
     quoted = value.replace("'", "''")
-    return " '" + fold(quoted, column + 2, 0, len(quoted) - 1) + "'"
+    return " '" + fold(quoted, column + 2, len(quoted) - 1) + "'"
 
 
-def fold(text: str, column: int, first: int, last: int) -> str:
+def fold(text: str, column: int, last: int) -> str:
     """``text`` written from ``column`` on, where a single space (not part of a longer run) at a position
-    p, ``first`` < p < ``last``, becomes a line break and an indent of two when the line has passed WIDTH
-    (a plain scalar may break anywhere, a quoted one at neither end), as libyaml's emitter folds."""
+    before ``last`` becomes a line break and an indent of two when the line has passed WIDTH, as libyaml's
+    emitter folds (it breaks a quoted text at neither end: its first character is never past WIDTH here,
+    as keys have at most 64 characters, and ``last`` keeps the end)."""
     size = len(text)
     if column + size <= WIDTH + 1:
         return text  # (no space comes after column WIDTH)
     out = []
     start = 0
     while True:
-        at = text.find(" ", max(start + WIDTH + 1 - column, first + 1))  # the first space past WIDTH
+        at = text.find(" ", start + WIDTH + 1 - column)  # the first space past WIDTH
         while at >= 0 and (text[at - 1] == " " or text[at + 1:at + 2] == " "):
             while at < size and text[at] == " ":
                 at += 1  # (a run of spaces is written as it is)

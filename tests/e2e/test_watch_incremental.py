@@ -583,3 +583,26 @@ def test_after_a_failed_rebuild_in_watch_the_next_one_misses_nothing(site, tmp_p
     assert "V3" in (site / "output" / "papers" / "segment-anything" / "index.html").read_text(encoding="utf-8")
     assert "M1" in (site / "output" / "papers" / "mask-r-cnn" / "index.html").read_text(encoding="utf-8")
     assert_same_as_fresh(site, tmp_path)
+
+
+def test_a_rebuild_that_fails_on_the_seed_still_leaves_nothing_behind_of_its_batch(site, tmp_path):
+    """A watcher's batch holds a seed that does not parse and a hand edit in a paper file: the build fails
+    on the seed; once the seed is mended (a batch naming the seed only), the hand edit is on the page too."""
+    builder = Builder(site, persistent=False)
+    builder.quick_imports = True
+    builder.build()
+    builder.build(hints=["seeds/" + SEED_NAME])  # (a settled watcher: the next builds are quick ones)
+    seed = site / "seeds" / SEED_NAME
+    paper = site / "content" / "papers" / "segment-anything.yaml"
+    builder.verify()
+    edit(seed, "CVApr 5, 2023\n", "CVApr 55, 2023\n")
+    paper.write_text(paper.read_text(encoding="utf-8") + "venue: HAND-EDITED VENUE\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        builder.build(hints=["seeds/" + SEED_NAME, "content/papers/segment-anything.yaml"])
+    builder.verify()
+    edit(seed, "CVApr 55, 2023\n", "CVApr 5, 2023\n")
+    builder.build(hints=["seeds/" + SEED_NAME])
+    builder.catch_up()
+    page = (site / "output" / "papers" / "segment-anything" / "index.html").read_text(encoding="utf-8")
+    assert "HAND-EDITED VENUE" in page
+    assert_same_as_fresh(site, tmp_path)

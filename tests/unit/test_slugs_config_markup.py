@@ -87,6 +87,14 @@ def test_math_in_a_fresh_process_converts_and_latex2mathml_still_knows_its_versi
     assert done.stdout.split() == ["True", "False", "True"]
 
 
+def test_a_plain_abstract_is_rendered_without_importing_markdown_it():
+    script = ("import sys; from generator import markup;"
+              "html = markup.render('We present a plain abstract, e.g. this one, at https://x.org/a.');"
+              "print('<a href=' in html, 'markdown_it' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False"]
+
+
 def test_code_url():
     assert markup.find_code_url("Code is at https://github.com/a/b.", False) == "https://github.com/a/b"
     assert markup.find_code_url("See https://x.org/p.", True) == "https://x.org/p"
