@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the repository importable
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import corpus, hugo_site, measure  # noqa: E402
+from benchmarks import corpus, hugo_minimal, hugo_site, measure  # noqa: E402
 from benchmarks.measure import Series  # noqa: E402
 from benchmarks.report import markdown, update_readme  # noqa: E402
 
@@ -36,12 +36,14 @@ class SizeResult:
     nochange: Series = field(default_factory=Series)
     onepaper: Series = field(default_factory=Series)
     watch: Series = field(default_factory=Series)  # one-paper edit to last write, through `scholarsite watch`
-    hugo_full: Series = field(default_factory=Series)
+    hugo_full: Series = field(default_factory=Series)  # hugo_site: the same page set and outputs
+    hugo_minimal: Series = field(default_factory=Series)  # hugo_minimal: paper and year pages only
     hugo_rebuild: Series = field(default_factory=Series)
     output_bytes: int = 0
     output_files: int = 0
     hugo_bytes: int = 0
     hugo_files: int = 0
+    hugo_minimal_files: int = 0
     search_bytes: int = 0
     search_gzip: int = 0
     search_files: int = 0
@@ -133,11 +135,12 @@ def bench_size(papers: int, runs: int, seed: int, hugo: str | None, trash: measu
     """Full builds, no-change and one-paper rebuilds of one corpus size; Hugo's runs interleaved."""
     result = SizeResult(papers=papers, runs=runs)
     folder = WORK / str(papers)
-    site, hsite = folder / "site", folder / "hugo"
+    site, hsite, msite = folder / "site", folder / "hugo", folder / "hugo-minimal"
     profile = corpus.make_profile(papers, seed)
     seed_path = corpus.write_site(site, profile)
     if hugo:
         hugo_site.write_site(hsite, profile)
+        hugo_minimal.write_site(msite, profile)
     say(f"{papers} papers: {runs} full builds from scratch")
     # What a run leaves is moved away, and deleted only once this size is measured: deleting thousands of
     # files slows this machine's disk down for many seconds after (a 'discard' mount), for either tool.
@@ -149,6 +152,9 @@ def bench_size(papers: int, runs: int, seed: int, hugo: str | None, trash: measu
             clear_hugo(hsite, trash)
             os.sync()
             result.hugo_full.runs.append(measure.run(hugo_cmd(hugo, hsite), cwd=hsite))
+            clear_hugo(msite, trash)
+            os.sync()
+            result.hugo_minimal.runs.append(measure.run(hugo_cmd(hugo, msite), cwd=msite))
     output = site / "output"
     check_pages(output, papers, "scholarsite")
     result.output_bytes, result.output_files = measure.tree_size(output)
@@ -159,6 +165,8 @@ def bench_size(papers: int, runs: int, seed: int, hugo: str | None, trash: measu
     if hugo:
         check_pages(hsite / "public", papers, "hugo")
         result.hugo_bytes, result.hugo_files = measure.tree_size(hsite / "public")
+        check_pages(msite / "public", papers, "hugo (minimal)")
+        result.hugo_minimal_files = measure.tree_size(msite / "public")[1]
     say(f"{papers} papers: {runs} no-change rebuilds")
     for _ in range(runs):
         result.nochange.runs.append(measure.run(build_cmd(site), cwd=ROOT))
