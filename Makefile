@@ -23,14 +23,18 @@ check-python:
 $(VENV)/bin/python: | check-python
 	$(PYTHON) -m venv $(VENV)
 
-$(SITE_STAMP): pyproject.toml $(VENV)/bin/python
+# An editable install in setuptools' "compat" mode: a path in a .pth file. Its default mode installs an
+# import hook that every Python start in the venv loads (about 25 ms of each command: 4% of a 50-paper build).
+EDITABLE := --config-settings editable_mode=compat
+
+$(SITE_STAMP): pyproject.toml Makefile $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet $(EDITABLE) -e .
 	$(BIN)/python -m compileall -q generator  # (bytecode even where PYTHONDONTWRITEBYTECODE is set)
 	touch $@
 
 $(TEST_STAMP): pyproject.toml $(SITE_STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet $(EDITABLE) -e '.[test]'
 	touch $@
 
 clean:
