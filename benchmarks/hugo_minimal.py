@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator import slugs
-from generator.model import Profile, category_name
+from benchmarks.hugo_site import front_matter, papers_of, write_if_changed, write_papers
+from generator.model import Paper, Profile
 
 CONFIG = """\
 baseURL = "/"
@@ -95,39 +95,17 @@ LAYOUTS = {
 }
 
 
-def _write(path: Path, text: str) -> bool:
-    """Write only when the bytes differ; True when written."""
-    data = text.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return True
-
-
-def page_text(paper) -> str:
-    """A Hugo content file: JSON front matter (safe for any title) and the abstract as Markdown."""
-    front = {"title": paper.title, "date": paper.date.isoformat(), "years": [str(paper.date.year)],
-             "authors": list(paper.authors), "authors_truncated": paper.authors_truncated,
-             "category": paper.category, "category_name": category_name(paper.category),
-             "organization": paper.organization, "has_code": paper.has_code}
-    return json.dumps(front, ensure_ascii=False, sort_keys=True, indent=1) + "\n\n" + paper.abstract + "\n"
+def page_text(paper: Paper) -> str:
+    """A paper's content file: its fields, and the abstract as Markdown."""
+    return front_matter({"title": paper.title, "date": paper.date.isoformat(), "years": [str(paper.year)],
+                   "authors": list(paper.authors), "authors_truncated": paper.authors_truncated,
+                   "category": paper.category, "category_name": paper.category_name,
+                   "organization": paper.organization, "has_code": paper.has_code}, paper.abstract)
 
 
 def write_site(folder: Path, profile: Profile) -> int:
     """Make (or bring up to date) the Hugo site in ``folder``; returns how many files were written."""
-    written = _write(folder / "config.toml", CONFIG.format(title=json.dumps(profile.name, ensure_ascii=False)))
+    written = write_if_changed(folder / "config.toml", CONFIG.format(title=json.dumps(profile.name, ensure_ascii=False)))
     for name, text in LAYOUTS.items():
-        written += _write(folder / "layouts" / name, text)
-    papers_dir = folder / "content" / "papers"
-    taken: set[str] = set()
-    wanted: set[str] = set()
-    for paper in sorted(profile.papers, key=lambda p: (p.date, p.title)):
-        slug = slugs.unique(slugs.slugify(paper.title), taken)
-        taken.add(slug)
-        wanted.add(f"{slug}.md")
-        written += _write(papers_dir / f"{slug}.md", page_text(paper))
-    for stale in papers_dir.glob("*.md"):
-        if stale.name not in wanted:
-            stale.unlink()
-    return written
+        written += write_if_changed(folder / "layouts" / name, text)
+    return written + write_papers(folder / "content" / "papers", {p.slug: page_text(p) for p in papers_of(profile)})

@@ -646,7 +646,7 @@ SEARCH_PAGE = {"title": "Search", "url": "/search.html", "layout": "search", "ou
                "_build": {"list": "never"}}
 
 
-def _write(path: Path, text: str | bytes) -> bool:
+def write_if_changed(path: Path, text: str | bytes) -> bool:
     """Write only when the bytes differ; True when written."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     if path.exists() and path.read_bytes() == data:
@@ -656,7 +656,7 @@ def _write(path: Path, text: str | bytes) -> bool:
     return True
 
 
-def _front(data: dict, body: str = "") -> str:
+def front_matter(data: dict, body: str = "") -> str:
     """A Hugo content file: JSON front matter (safe for any title) and a Markdown body."""
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n\n" + body + ("\n" if body else "")
 
@@ -697,7 +697,7 @@ def page_text(paper: Paper, key: str, owner: str) -> str:
              "organization": paper.organization, "has_code": paper.has_code, "code_url": paper.code_url,
              "featured": paper.featured, "keywords": sorted(title_terms(paper.title)),
              "bibtex": exports.bibtex_entry(paper, key, ""), "csl": csl}
-    return _front(front, paper.abstract)
+    return front_matter(front, paper.abstract)
 
 
 def metrics_toml(profile: Profile) -> str:
@@ -715,41 +715,44 @@ def cardinality(papers: int) -> int:
 def write_site(folder: Path, profile: Profile) -> int:
     """Make (or bring up to date) the Hugo site in ``folder``; returns how many files were written."""
     title = json.dumps(profile.name, ensure_ascii=False)
-    written = _write(folder / "config.toml", CONFIG.format(
+    written = write_if_changed(folder / "config.toml", CONFIG.format(
         title=title, field=json.dumps(category_name(profile.category), ensure_ascii=False),
         related=RELATED_LIMIT, home=HOME_LIMIT, metrics=metrics_toml(profile),
         cardinality=cardinality(len(profile.papers))))
     for name, text in LAYOUTS.items():
-        written += _write(folder / "layouts" / name, text)
+        written += write_if_changed(folder / "layouts" / name, text)
     for stale in (folder / "layouts").rglob("*"):  # (an older version's templates would still be looked up)
         if stale.is_file() and stale.relative_to(folder / "layouts").as_posix() not in LAYOUTS:
             stale.unlink()
     for name in COPIED_STATIC:
-        written += _write(folder / "static" / "static" / name, (THEME_STATIC / name).read_bytes())
-    written += _write(folder / "static" / "static" / "search.js", SEARCH_JS)
+        written += write_if_changed(folder / "static" / "static" / name, (THEME_STATIC / name).read_bytes())
+    written += write_if_changed(folder / "static" / "static" / "search.js", SEARCH_JS)
     content = folder / "content"
-    written += _write(content / "search.md", _front(SEARCH_PAGE))
-    written += _write(content / "years" / "_index.md", _front({"title": "Papers by year"}))
-    written += _write(content / "coauthors" / "_index.md", _front({"title": "Coauthors"}))
+    written += write_if_changed(content / "search.md", front_matter(SEARCH_PAGE))
+    written += write_if_changed(content / "years" / "_index.md", front_matter({"title": "Papers by year"}))
+    written += write_if_changed(content / "coauthors" / "_index.md", front_matter({"title": "Coauthors"}))
     # Each category's term page is named by a content file (code and name) and has an RSS feed too.
-    written += _write(content / "categories" / "_index.md", _front(
+    written += write_if_changed(content / "categories" / "_index.md", front_matter(
         {"title": "Categories", "outputs": ["HTML"], "cascade": {"outputs": ["HTML", "RSS"]}}))
     papers = papers_of(profile)
     codes = sorted({p.category for p in papers})
     wanted_terms = {code.lower() for code in codes}  # (Hugo's path of a term: an arXiv code, lower-cased)
     for code in codes:
-        written += _write(content / "categories" / code.lower() / "_index.md",
-                          _front({"title": category_name(code), "code": code}))
+        written += write_if_changed(content / "categories" / code.lower() / "_index.md",
+                          front_matter({"title": category_name(code), "code": code}))
     for stale in (content / "categories").glob("*/_index.md"):
         if stale.parent.name not in wanted_terms:
             stale.unlink()
     keys = bibtex.keys(papers)
-    papers_dir = content / "papers"
-    wanted: set[str] = set()
-    for paper in papers:
-        wanted.add(f"{paper.slug}.md")
-        written += _write(papers_dir / f"{paper.slug}.md", page_text(paper, keys[paper.slug], profile.name))
-    for stale in papers_dir.glob("*.md"):
-        if stale.name not in wanted:
+    return written + write_papers(content / "papers", {p.slug: page_text(p, keys[p.slug], profile.name)
+                                                         for p in papers})
+
+
+def write_papers(folder: Path, texts: dict[str, str]) -> int:
+    """``folder``/<slug>.md for each paper (slug -> text), written when changed; the others removed. How many
+    were written."""
+    written = sum(write_if_changed(folder / f"{slug}.md", text) for slug, text in texts.items())
+    for stale in folder.glob("*.md"):
+        if stale.stem not in texts:
             stale.unlink()
     return written

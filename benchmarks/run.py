@@ -43,7 +43,6 @@ class SizeResult:
     output_files: int = 0
     hugo_bytes: int = 0
     hugo_files: int = 0
-    hugo_minimal_files: int = 0
     search_bytes: int = 0
     search_gzip: int = 0
     search_files: int = 0
@@ -166,7 +165,6 @@ def bench_size(papers: int, runs: int, seed: int, hugo: str | None, trash: measu
         check_pages(hsite / "public", papers, "hugo")
         result.hugo_bytes, result.hugo_files = measure.tree_size(hsite / "public")
         check_pages(msite / "public", papers, "hugo (minimal)")
-        result.hugo_minimal_files = measure.tree_size(msite / "public")[1]
     say(f"{papers} papers: {runs} no-change rebuilds")
     for _ in range(runs):
         result.nochange.runs.append(measure.run(build_cmd(site), cwd=ROOT))

@@ -153,7 +153,7 @@ def test_hugo_site_has_the_same_papers(tmp_path):
 
 
 def hugo_or_skip() -> str:
-    """The hugo command; a test needing it skips without it, but never in CI (where run.py installs it)."""
+    """The hugo command; a test needing it skips without it, but never in CI (where .ci/run installs it)."""
     found = shutil.which("hugo")
     if not found:
         message = "hugo is not installed (apt-get install hugo)"
