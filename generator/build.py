@@ -68,12 +68,17 @@ class Builder(Inputs, Quick, Maker):
             # path -> ((inode, mtime_ns, size), read at, digest): see file_digest
             self.digests: dict[str, tuple] = {str(path): ((int(a), int(b), int(c)), int(at), str(d))
                                               for path, ((a, b, c), at, d) in data.get("digests", {}).items()}
+            # content file -> ((inode, mtime_ns, size), digest) as an import wrote it, while its date is too
+            # recent to trust (see settled)
+            self.written: dict[str, tuple] = {str(path): ((int(a), int(b), int(c)), str(d))
+                                              for path, ((a, b, c), d) in data.get("written", {}).items()}
         except (TypeError, ValueError, AttributeError):
             self.import_key, self.outputs, self.inputs_key, self.page_count, self.inputs_ns = "", {}, "", 0, 0
-            self.digests = {}
+            self.digests, self.written = {}, {}
         self.saved_ns = self.inputs_ns
         self._papers: cache.PaperCache | None = None  # read from the cache only when a build loads content
         self.seen: dict[str, os.stat_result] = {}  # the content files import_inputs last looked at (path -> stat)
+        self.seen_ns = 0  # when the oldest of those stats was taken
         self.lines: dict[str, str] = {}  # path -> its line in the content listing (see import_inputs)
         self.stamps: dict[str, tuple[int, int]] = {}  # path -> (mtime_ns, size) of ``seen`` (see listing)
         self.order: list[str] | None = None  # the paths of ``lines``, sorted (None: to sort again)
@@ -169,8 +174,7 @@ class Builder(Inputs, Quick, Maker):
         settings = self.settings(config, out, templates_key, static)
         if not lazy:
             inputs = cache.digest(settings, content_key)
-            if (not force and inputs == self.inputs_key and self.newest_ns + cache.RACY_NS < self.inputs_ns
-                    and self.intact(out, static)):
+            if not force and inputs == self.inputs_key and self.intact(out, static) and self.settled(started_ns):
                 # Nothing a build reads has changed since the last one, and its output is all in place.
                 kept = output.WriteStats(unchanged=len(self.outputs) + len(static))
                 return BuildResult(site=None, pages=self.page_count, stats=kept,
@@ -190,7 +194,7 @@ class Builder(Inputs, Quick, Maker):
             site, plan, common = swapped
         else:
             self.last, self.same = None, set()
-            self.papers.stats = self.seen  # the load need not ask again
+            self.papers.stats, self.papers.stats_ns = self.seen, self.seen_ns  # the load need not ask again
             site = load_site(content_dir, site_dir, planned, self.papers)
             self.papers.stats = {}
             plan = pages.plan(site, config)
@@ -266,6 +270,9 @@ class Builder(Inputs, Quick, Maker):
             # started_ns, so the next build cannot take the fast path until it has looked again.
             self.inputs_key = cache.digest(settings, content) if importer is not None or lazy else inputs
             self.inputs_ns = started_ns
+            if importer is not None:
+                self.note_written(importer, wrote, site)
+            self.forget_settled()
         self.later.append(keys)
         if not self.quick_imports:
             self.catch_up()
@@ -306,7 +313,7 @@ class Builder(Inputs, Quick, Maker):
         if self.dirty or self.inputs_ns != self.saved_ns:
             cache.save(self.site_dir, {"import": self.import_key, "outputs": self.outputs, "inputs": self.inputs_key,
                                        "inputs_ns": self.inputs_ns, "pages": self.page_count,
-                                       "digests": self.digests})
+                                       "digests": self.digests, "written": self.written})
             self.dirty, self.saved_ns = False, self.inputs_ns
 
 

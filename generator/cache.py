@@ -19,6 +19,7 @@ import jinja2
 from jinja2 import meta, nodes
 
 from .model import Paper, Site
+from .output import digest as output_digest
 
 CACHE_DIR = ".scholarsite-cache"
 CACHE_FILE = "build.json"  # what each output was made from, and the inputs of the last build
@@ -233,12 +234,13 @@ def paper_to_json(paper: Paper | None) -> dict | None:
     data = {f: getattr(paper, f) for f in PAPER_FIELDS}
     data["date"] = paper.date.isoformat()
     data["authors"] = list(paper.authors)
-    try:
-        extra = json.dumps(paper.extra, sort_keys=True, allow_nan=False)
-    except (TypeError, ValueError):
-        raise KeyError(paper.slug) from None
-    if json.loads(extra) != paper.extra:
-        raise KeyError(paper.slug)
+    if paper.extra:
+        try:
+            extra = json.dumps(paper.extra, sort_keys=True, allow_nan=False)
+        except (TypeError, ValueError):
+            raise KeyError(paper.slug) from None
+        if json.loads(extra) != paper.extra:
+            raise KeyError(paper.slug)
     return data
 
 
@@ -255,6 +257,7 @@ class PaperCache:
         self.entries: dict[str, list] = entries or {}  # path -> [mtime_ns, size, digest, seen_ns, paper, fp]
         self.hits: dict[int, tuple[Paper, str]] = {}  # id(paper) -> (paper, fingerprint) for this build's hits
         self.stats: dict[str, os.stat_result] = {}  # stats this build already took (path -> stat)
+        self.stats_ns = 0  # when the oldest of them was taken
         self.pending: dict[str, list] = {}
         self.changed = False
 
@@ -270,12 +273,16 @@ class PaperCache:
         if (st.st_mtime_ns, st.st_size) != (entry[0], entry[1]):
             return False, None
         if st.st_mtime_ns >= entry[3] - RACY_NS:
+            looked = self.stats_ns if path in self.stats else time.time_ns()
             try:
                 with open(path, "rb") as file:
-                    if digest(file.read()) != entry[2]:
+                    if output_digest(file.read()) != entry[2]:
                         return False, None
             except OSError:
                 return False, None
+            if looked > entry[3]:  # what it holds is known as of that stat
+                entry[3] = looked
+                self.changed = True
         paper = entry[4]
         if isinstance(paper, dict):
             paper = entry[4] = paper_from_json(paper)
@@ -292,7 +299,7 @@ class PaperCache:
         except (OSError, UnicodeDecodeError):
             self.pending.pop(str(path), None)
             return None  # the loader reads it again and reports the problem
-        self.pending[str(path)] = [st.st_mtime_ns, st.st_size, digest(data), time.time_ns()]
+        self.pending[str(path)] = [st.st_mtime_ns, st.st_size, output_digest(data), time.time_ns()]
         return {path: text}
 
     def put(self, path: Path, paper: Paper | None) -> None:
@@ -301,6 +308,11 @@ class PaperCache:
             self.entries[str(path)] = [*seen, paper, paper_fingerprint(paper) if paper else ""]
             self.changed = True
 
+    def wrote(self, path: str, stamp: tuple[int, int, int], found: str, wrote_ns: int, paper: Paper, fp: str) -> None:
+        """An entry for a paper file an import wrote, started at ``wrote_ns`` (``found``: its digest)."""
+        self.entries[path] = [stamp[1], stamp[2], found, wrote_ns, paper, fp]
+        self.changed = True
+
     def forget_missing(self, present: set[str]) -> None:
         for key in set(self.entries) - present:
             del self.entries[key]
@@ -308,7 +320,7 @@ class PaperCache:
 
     def to_json(self) -> dict:
         out = {}
-        for key, (mtime, size, dig, seen, paper, fp) in sorted(self.entries.items()):
+        for key, (mtime, size, dig, seen, paper, fp) in self.entries.items():
             try:
                 out[key] = [mtime, size, dig, seen, paper if isinstance(paper, dict) else paper_to_json(paper), fp]
             except KeyError:

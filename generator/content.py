@@ -197,7 +197,7 @@ class Importer:
         self.keep = keep  # keep the plan's Outcome (for a quick import next: see delta.py)
         self.outcome: Outcome | None = None  # what a plan decided, for the next import to start from
         self.retired = None  # an output.Retired keeping the files write replaces, when the caller frees them later
-        self.digests: dict[str, str] = {}  # path -> SHA-256 of the text staged for it (kept only with ``keep``)
+        self.digests: dict[str, str] = {}  # path -> output.digest of the text staged for it
         self.titles: dict[str, int] = {}  # casefolded seed title -> how many entries have it (see Outcome)
         self.dupes = 0
 
@@ -471,9 +471,9 @@ class Importer:
         self.fresh = fresh
 
     def _note(self, path: Path, text: str) -> None:
-        """Keep a digest of what a file is written with (watch: delta.recheck compares it later)."""
-        if self.keep:
-            self.digests[str(path)] = digest(text.encode("utf-8"))
+        """Keep a digest of what a file is written with: a file written too recently for its date to be
+        trusted is compared with it later (the next build's fast path, the paper cache, delta.recheck)."""
+        self.digests[str(path)] = digest(text.encode("utf-8"))
 
     def _wrote(self, path: Path) -> None:
         """Note a file as written, with its stamp taken right away (a watcher tells its own writes from a

@@ -10,6 +10,8 @@ from typing import NamedTuple
 
 from . import cache, content, delta, seed
 from .config import load_config
+from .model import Site
+from .output import digest
 from .pipeline import MAX_HINTS, find_seed, read_seed
 
 
@@ -67,6 +69,7 @@ class Inputs:
         stamps = stamps or {}
         if written is None:
             self.seen, self.lines, self.order, self.stamps = {}, {}, None, {}
+            self.seen_ns = time.time_ns()
             for folder in (content_dir, content_dir / "papers"):
                 try:
                     entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -126,6 +129,58 @@ class Inputs:
             return "-"
         self.digests[str(path)] = (stamp, read_at, found)
         return found
+
+    def settled(self, now_ns: int) -> bool:
+        """Whether the content files' stats, as this build took them, show every change since the last
+        build's look. A file changed within a clock tick (RACY_NS) of being looked at could keep its date
+        and size: one dated that close must still hold what an import wrote (read again and compared),
+        and then the look counts as this build's (``now_ns``)."""
+        if self.newest_ns + cache.RACY_NS < self.inputs_ns:
+            return True
+        limit = self.inputs_ns - cache.RACY_NS
+        for path, st in self.seen.items():
+            if st.st_mtime_ns < limit:
+                continue
+            known = self.written.get(path)
+            if known is None or known[0] != (st.st_ino, st.st_mtime_ns, st.st_size):
+                return False
+            try:
+                with open(path, "rb") as file:
+                    if digest(file.read()) != known[1]:
+                        return False
+            except OSError:
+                return False
+        self.inputs_ns = now_ns
+        self.forget_settled()
+        return True
+
+    def note_written(self, importer: content.Importer, wrote_ns: int, site: Site | None) -> None:
+        """Keep the stamps and digests of the files the import wrote, for settled, and the papers it wrote
+        in the paper cache (read back and compared, not parsed, until their dates can be trusted)."""
+        report, written = importer.report, self.written
+        for rel in report.deleted:
+            written.pop(str(self.site_dir / rel), None)
+        papers_dir = str(self.site_dir / "content" / "papers")
+        by_slug = {p.slug: p for p in site.papers} if site is not None else {}
+        memo = self.fps.memo
+        for rel in report.written:
+            path = str(self.site_dir / rel)
+            found, stamp = importer.digests.get(path), report.stamps.get(rel)
+            if found is None or stamp is None:
+                written.pop(path, None)
+                continue
+            written[path] = (tuple(stamp), found)
+            paper = by_slug.get(os.path.basename(path)[:-5]) if os.path.dirname(path) == papers_dir else None
+            if paper is not None:
+                fp = memo.get(id(paper)) or cache.paper_fingerprint(paper)
+                self.papers.wrote(path, stamp, found, wrote_ns, paper, fp)
+        self.dirty = True
+
+    def forget_settled(self) -> None:
+        """Let go of the written files whose dates are old enough to trust (see settled)."""
+        limit = self.inputs_ns - cache.RACY_NS
+        if any(stamp[1] < limit for stamp, _ in self.written.values()):
+            self.written = {path: v for path, v in self.written.items() if v[0][1] >= limit}
 
     def listing(self) -> dict[str, tuple[int, int]]:
         """The content files import_inputs saw: path -> (mtime_ns, size)."""
