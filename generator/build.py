@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from . import cache, content, delta, exports, output, pages, patch, refs, render, search
-from .config import load_config
+from . import cache, delta, output, pages, patch, refs, render, search
 from .errors import InputError, Problem
+from .imports import Imports
 from .inputs import Inputs
 from .load import Parsed, load_site
 from .make import Maker
 from .model import Site
-from .pipeline import check_unique, find_seed, static_files, template_files
+from .oneshot import build  # noqa: F401 (build.build: a one-shot build)
+from .pipeline import check_unique
 from .quick import Quick
+from .result import BuildResult
+from .themes import Theme
 
 
 @dataclass
@@ -32,77 +34,35 @@ class Last:
     pages_key: str = ""  # a digest of the plan's page paths
 
 
-@dataclass
-class BuildResult:
-    site: Site | None  # None when nothing had changed and the content was not even loaded
-    pages: int
-    stats: output.WriteStats
-    seconds: float
-    out: Path
-    report: content.Report | None = None
-    warnings: list[str] = field(default_factory=list)
-    rendered: int = 0        # pages rendered this time (the others were unchanged and kept)
-    imported: bool = False   # whether the seed was merged (skipped when seed and content did not change)
-    workers: int = 1         # processes that rendered pages
-
-
-class Builder(Inputs, Quick, Maker):
+class Builder(Imports, Quick, Maker):
     """Builds one site again and again, redoing only the work whose inputs changed.
 
     Kept between builds (in memory, and in .scholarsite-cache/ when ``persistent``): the import's inputs,
     parsed paper files, and each output's fingerprint (a digest of everything its rendering reads).
     """
 
-    def __init__(self, site_dir: Path, do_import: bool = True, persistent: bool = True, parallel: bool = True):
-        self.site_dir = site_dir.resolve()
-        self.do_import = do_import
-        self.persistent = persistent
+    def __init__(self, site_dir: Path, do_import: bool = True, persistent: bool = True, parallel: bool = True,
+                 start: Inputs | None = None):
+        """``start``: the Inputs a one-shot build looked with first (oneshot.py), taken over as they are."""
+        if start is None:
+            Inputs.__init__(self, site_dir, do_import, persistent)
+        else:
+            self.__dict__.update(vars(start))
         self.parallel = parallel
-        data = cache.load(self.site_dir) if persistent else {}
-        try:
-            self.import_key: str = str(data.get("import", ""))
-            self.outputs: dict[str, list] = dict(data.get("outputs", {}))  # path -> [fingerprint, digest, size]
-            self.inputs_key: str = str(data.get("inputs", ""))  # every input of the last build (see settings())
-            self.page_count = int(data.get("pages", 0))
-            self.inputs_ns = int(data.get("inputs_ns", 0))  # when the last build took its inputs' stats
-            # path -> ((inode, mtime_ns, size), read at, digest): see file_digest
-            self.digests: dict[str, tuple] = {str(path): ((int(a), int(b), int(c)), int(at), str(d))
-                                              for path, ((a, b, c), at, d) in data.get("digests", {}).items()}
-            # content file -> ((inode, mtime_ns, size), digest) as an import wrote it, while its date is too
-            # recent to trust (see settled)
-            self.written: dict[str, tuple] = {str(path): ((int(a), int(b), int(c)), str(d))
-                                              for path, ((a, b, c), d) in data.get("written", {}).items()}
-        except (TypeError, ValueError, AttributeError):
-            self.import_key, self.outputs, self.inputs_key, self.page_count, self.inputs_ns = "", {}, "", 0, 0
-            self.digests, self.written = {}, {}
-        self.saved_ns = self.inputs_ns
         self._papers: cache.PaperCache | None = None  # read from the cache only when a build loads content
-        self.seen: dict[str, os.stat_result] = {}  # the content files import_inputs last looked at (path -> stat)
-        self.seen_ns = 0  # when the oldest of those stats was taken
-        self.lines: dict[str, str] = {}  # path -> its line in the content listing (see import_inputs)
-        self.stamps: dict[str, tuple[int, int]] = {}  # path -> (mtime_ns, size) of ``seen`` (see listing)
-        self.order: list[str] | None = None  # the paths of ``lines``, sorted (None: to sort again)
-        self.listed = False  # whether ``seen`` is the content as the last build found it (see hints)
-        self.seed_key = ""
-        self.newest_ns = 0  # the newest modification time among the inputs import_inputs looked at
         self.env_key = ""
         self.env: jinja2.Environment | None = None
         self.templates: cache.Templates | None = None
         self.known: dict[int, tuple] = {}  # id(paper) -> (paper, fingerprint), for papers still in memory
-        self.dirty = False
         self.workers = 1
         self.search_cache = search.Cache()
         self.fps = cache.Fingerprints({})
         self._parsed: dict[str, tuple] | None = None  # content files imports read (see Importer, parsed)
         self.parsed_changed = False
-        self.quick_imports = False  # keep a memo of each import, for the next to merge only what changed (watch)
         self.started_from: delta.Memo | None = None  # the memo the last quick import started from
         self.memo: delta.Memo | None = None  # the last import this builder wrote, for the next to start from
         self.site: Site | None = None  # what the last build that loaded content loaded
         self.refs: refs.PageRefs | None = None  # which pages showed which papers (watch: see refs.py)
-        self.out: Path | None = None  # the output folder of the last build
-        self.verified = False  # verify() found the output folder as the last build left it, since then
-        self.trusted = False  # this build need not look at the output files it keeps (see verify)
         self.last: Last | None = None  # watch: the last build's site, plan and context (see swapped)
         self.groups: dict[str, tuple[str, list[str]]] = {}  # search, exports -> (fingerprint, their outputs)
         self.next_groups: dict[str, tuple[str, list[str]]] = {}
@@ -119,7 +79,7 @@ class Builder(Inputs, Quick, Maker):
         self.swap: patch.Swap | None = None  # and what swaps their papers
         self.rendered_reads: dict[str, dict[int, int]] = {}
 
-    def environment(self, theme: render.Theme, key: str) -> tuple[jinja2.Environment, cache.Templates]:
+    def environment(self, theme: Theme, key: str) -> tuple[jinja2.Environment, cache.Templates]:
         """The Jinja environment, reused (templates stay compiled) while no template file changes (``key``:
         template_files)."""
         if self.env is None or self.templates is None or key != self.env_key:
@@ -144,41 +104,19 @@ class Builder(Inputs, Quick, Maker):
 
     def _build(self, force: bool, hints: list[str] | None) -> BuildResult:
         self.catch_up()
-        start = time.perf_counter()
-        listed = self.listed
-        self.trusted, self.verified = self.verified, False  # output/ as verify() found it, just before
-        site_dir = self.site_dir
-        config = load_config(site_dir)
-        out = site_dir / config.output
-        output.check_output_dir(out, site_dir)
-        if out != self.out:
-            self.trusted, self.out = False, out
-        theme = render.find_theme(site_dir, config.theme)  # a missing theme fails before anything is read
-        content_dir = site_dir / "content"
-        self.newest_ns = 0
-        started_ns = time.time_ns()  # inputs changed after this may be missed by the stats: see the fast path
-        seed_path = find_seed(site_dir, config) if self.do_import else None
-        # In watch, when the watcher names only the seed and content files as changed, the import runs
-        # without digesting megabytes first: the digests are taken after the rebuild is reported (catch_up).
-        lazy = self.quick_imports and listed and self.lazy_hints(hints, seed_path)
-        if lazy:
-            self.look(content_dir, [rel for rel in hints or [] if rel.startswith("content/")])
-            content_key = inputs = ""
-            import_key = self.import_key
+        if self.looked is not None and hints is None:  # a one-shot build looked first, and found work to do
+            look, found = self.looked, None
         else:
-            content_key = self.import_inputs(seed_path, content_dir, hints=hints if listed else None)
-            import_key = content_key if self.do_import else self.import_key
-        self.listed = True
-        static = static_files(theme)
-        templates_key = template_files(site_dir, theme)
-        settings = self.settings(config, out, templates_key, static)
-        if not lazy:
-            inputs = cache.digest(settings, content_key)
-            if not force and inputs == self.inputs_key and self.intact(out, static) and self.settled(started_ns):
-                # Nothing a build reads has changed since the last one, and its output is all in place.
-                kept = output.WriteStats(unchanged=len(self.outputs) + len(static))
-                return BuildResult(site=None, pages=self.page_count, stats=kept,
-                                   seconds=time.perf_counter() - start, out=out, warnings=exports.warnings(config))
+            look = self.look_at(hints)
+            found = None if force else self.unchanged(look)
+        self.looked = None
+        if found is not None:
+            return found
+        start, listed, config, out, theme = look.start, look.listed, look.config, look.out, look.theme
+        started_ns, seed_path, lazy, static = look.started_ns, look.seed_path, look.lazy, look.static
+        content_key, import_key, templates_key = look.content_key, look.import_key, look.templates_key
+        settings, inputs = look.settings, look.inputs
+        site_dir, content_dir = self.site_dir, self.site_dir / "content"
         importer = reading = None
         if seed_path is not None and (lazy or import_key != self.import_key):
             importer, reading = self.plan_import(seed_path, content_dir)
@@ -290,7 +228,7 @@ class Builder(Inputs, Quick, Maker):
             self.last = Last(settings, site, plan, common, self.last.where if self.last else None, self.pages_key)
         return BuildResult(site=site, pages=len(plan), stats=stats, seconds=time.perf_counter() - start, out=out,
                            report=report, rendered=len(todo), imported=importer is not None, workers=self.workers,
-                           warnings=exports.warnings(config))
+                           warnings=config.warnings())
 
     def save(self) -> None:
         """Keep what this builder knows for the next process (best effort)."""
@@ -310,20 +248,4 @@ class Builder(Inputs, Quick, Maker):
                      if path in present and cache.plain_json(entry[2])}
             cache.save(self.site_dir, {"files": files}, cache.CONTENT_FILE)
             self.parsed_changed = False
-        if self.dirty or self.inputs_ns != self.saved_ns:
-            cache.save(self.site_dir, {"import": self.import_key, "outputs": self.outputs, "inputs": self.inputs_key,
-                                       "inputs_ns": self.inputs_ns, "pages": self.page_count,
-                                       "digests": self.digests, "written": self.written})
-            self.dirty, self.saved_ns = False, self.inputs_ns
-
-
-def build(site_dir: Path, do_import: bool = True) -> BuildResult:
-    """Import the seed (when there is one), then render the site into the output folder.
-
-    Work whose inputs did not change since the last build (the import, parsing paper files, rendering a
-    page) is skipped using .scholarsite-cache/; the output is always the same as a build from scratch.
-    """
-    builder = Builder(site_dir, do_import=do_import)
-    result = builder.build()
-    builder.save()
-    return result
+        self.save_state()

@@ -1,12 +1,10 @@
-"""What did not change between builds: fingerprints of page inputs, parsed papers, the cache file."""
+"""What did not change between builds: fingerprints of page inputs, parsed papers (the cache folder's
+files themselves: store.py)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
-import hashlib
-import importlib.util
 import json
 import math
 import os
@@ -20,48 +18,11 @@ from jinja2 import meta, nodes
 
 from .model import Paper, Site
 from .output import digest as output_digest
+from .store import (CACHE_DIR, CACHE_FILE, CONTENT_FILE, PAPERS_FILE, RACY_NS, code_version,  # noqa: F401
+                    digest, entries, load, save)
 
-CACHE_DIR = ".scholarsite-cache"
-CACHE_FILE = "build.json"  # what each output was made from, and the inputs of the last build
-PAPERS_FILE = "papers.json"  # parsed paper files (read only when a build has to load the content)
-CONTENT_FILE = "content.json"  # content files as the import read them (read only when a build imports)
-RACY_NS = 2_000_000_000  # a file changed this close to a build may change again within one mtime tick
 PAPER_FIELDS = [f.name for f in dataclasses.fields(Paper)]
 SITE_FIELDS = {f.name for f in dataclasses.fields(Site)} - {"papers"}  # what templates may read cheaply
-PACKAGE = Path(__file__).resolve().parent
-
-
-def digest(*parts: str | bytes) -> str:
-    """A digest of the parts, each followed by a NUL byte (text joined first: one update instead of two per
-    part). SHA-256, cut to 128 bits: processors hash it in hardware, twice as fast as BLAKE2 here."""
-    try:
-        data = "\x00".join(parts).encode("utf-8", "surrogatepass")  # type: ignore[arg-type]
-    except TypeError:  # some parts are bytes (megabytes at 10,000 papers: not copied)
-        found = hashlib.sha256()
-        for part in parts:
-            found.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
-            found.update(b"\x00")
-        return found.hexdigest()[:32]
-    found = hashlib.sha256(data)
-    if parts:
-        found.update(b"\x00")
-    return found.hexdigest()[:32]
-
-
-@functools.lru_cache(maxsize=1)
-def code_version() -> str:
-    """The generator's code and the libraries that shape its output (their files' dates and sizes)."""
-    folders = [PACKAGE]
-    for name in ("jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "linkify_it", "latex2mathml", "yaml", "lunr"):
-        spec = importlib.util.find_spec(name)
-        if spec is not None and spec.origin:
-            folders.append(Path(spec.origin).parent)
-    parts = []
-    for folder in folders:
-        for path in sorted(folder.glob("*.py")):
-            st = path.stat()
-            parts.append(f"{path}:{st.st_mtime_ns}:{st.st_size}")
-    return digest(*parts)
 
 
 def paper_fingerprint(paper: Paper) -> str:
@@ -339,38 +300,3 @@ def plain_json(value) -> bool:
     if isinstance(value, dict):
         return all(isinstance(k, str) and plain_json(v) for k, v in value.items())
     return False
-
-
-def load(site_dir: Path, name: str = CACHE_FILE) -> dict:
-    """A cache file of a site, or an empty cache when it is missing, unreadable or from other code."""
-    path = site_dir / CACHE_DIR / name
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("code") != code_version():
-        return {}
-    return data
-
-
-def entries(site_dir: Path, name: str, field: str, length: int) -> dict[str, list]:
-    """``data[field]`` of a cache file: path -> a list of ``length`` values; anything else is left out."""
-    found = load(site_dir, name).get(field)
-    if not isinstance(found, dict):
-        return {}
-    return {str(k): v for k, v in found.items() if isinstance(v, list) and len(v) == length}
-
-
-def save(site_dir: Path, data: dict, name: str = CACHE_FILE) -> None:
-    """Write a cache file (best effort: a cache that cannot be written only costs time)."""
-    folder = site_dir / CACHE_DIR
-    try:
-        folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# made by scholarsite: a build cache, safe to delete\n*\n", encoding="utf-8")
-        tmp = folder / f".{name}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps({**data, "code": code_version()}, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(folder / name)
-    except OSError:
-        pass

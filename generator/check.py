@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import content, output, render
-from .pipeline import find_seed, read_seed, render_site
-from .config import load_config
+from . import content, output
+from .config import find_seed, load_config
+from .pipeline import read_seed, render_site
+from .themes import find_theme
 from .errors import InputError, Problem
 from .load import load_site
 
@@ -16,7 +17,7 @@ def check(site_dir: Path) -> str:
     site_dir = site_dir.resolve()
     config = load_config(site_dir)
     output.check_output_dir(site_dir / config.output, site_dir)
-    render.find_theme(site_dir, config.theme)
+    find_theme(site_dir, config.theme)
     content_dir = site_dir / "content"
     planned: dict[Path, str] = {}
     seed_path = find_seed(site_dir, config)

@@ -8,11 +8,9 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .build import build
-from .pipeline import run_import
-from .check import check
 from .config import CONFIG_FILE
 from .errors import InputError
+from .oneshot import build  # (the rest of the builder is imported only when a build has work to do)
 
 
 def find_site(start: Path) -> Path:
@@ -25,6 +23,7 @@ def find_site(start: Path) -> Path:
 
 
 def cmd_import(args) -> int:
+    from .pipeline import run_import
     report = run_import(args.site, write=True, prune=args.prune)
     if report is None:
         print("no seed in seeds/: nothing to import", file=sys.stderr)
@@ -58,6 +57,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from .check import check
     print(check(args.site))
     return 0
 

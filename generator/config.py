@@ -27,8 +27,14 @@ class SiteConfig:
     output: str = "output"      # where the site is built, relative to the site folder
     feed_length: int = 20       # how many of the newest papers each Atom feed lists
 
+    def warnings(self) -> list[str]:
+        """What a build should tell the user about these settings."""
+        return [] if self.base_url else [NO_BASE_URL]
+
 
 KEYS = [f.name for f in fields(SiteConfig)]
+NO_BASE_URL = ("site.yaml has no 'base_url': canonical links, og:url, citation_abstract_html_url, "
+               "sitemap.xml and the feeds' self links are left out; set 'base_url: https://...' to add them")
 
 
 def load_config(site_dir: Path) -> SiteConfig:
@@ -83,3 +89,18 @@ def load_config(site_dir: Path) -> SiteConfig:
     if problems:
         raise InputError(problems)
     return SiteConfig(**values)
+
+
+def find_seed(site_dir: Path, config: SiteConfig) -> Path | None:
+    """The seed to import: ``seed`` from site.yaml, else the one ``seeds/*.txt``; None when there is none."""
+    if config.seed:
+        path = site_dir / config.seed
+        if not path.is_file():
+            raise InputError(Problem("site.yaml", 0, f"'seed' names {config.seed}, which does not exist"))
+        return path
+    found = sorted((site_dir / "seeds").glob("*.txt"))
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise InputError(Problem("seeds/", 0, f"found {len(found)} seed files ({names}); a site is one profile: "
+                                              "keep one, or choose it with 'seed: seeds/NAME.txt' in site.yaml"))
+    return found[0] if found else None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import merge, slugs, yamlio
-from .cache import RACY_NS
+from .store import RACY_NS, STATE_FILE
 from .errors import InputError, Problem
 from .output import digest
 from .model import Profile, SeedPaper
@@ -19,7 +19,6 @@ from .model import Profile, SeedPaper
 PAPER_FIELDS = ("title", "date", "category", "authors", "authors_truncated", "organization", "has_code",
                 "abstract")
 PROFILE_FIELDS = ("name", "category", "metrics")
-STATE_FILE = ".import-state.json"
 
 
 @dataclass

@@ -13,10 +13,6 @@ BIB_FILE = "publications.bib"
 CSL_FILE = "publications.json"
 FEED_FILE = "feed.xml"
 NOT_IN_SITEMAP = {"404.html"}
-NO_BASE_URL = ("site.yaml has no 'base_url': canonical links, og:url, citation_abstract_html_url, "
-               "sitemap.xml and the feeds' self links are left out; set 'base_url: https://...' to add them")
-
-
 def is_web_url(url: str) -> bool:
     return markup.is_safe_url(url) and url.strip().lower().startswith(("http://", "https://"))
 
@@ -206,11 +202,6 @@ def feed(site: Site, base_url: str, path: str, title: str, papers, length: int, 
     data = feeds.atom(site, base_url, path, title, newest, length, language)
     FEEDS[path] = (key, newest, data)
     return data
-
-
-def warnings(config: SiteConfig) -> list[str]:
-    """What a build should tell the user about its metadata."""
-    return [] if config.base_url else [NO_BASE_URL]
 
 
 def cite_file(meta: Meta, paper: Paper) -> bytes:

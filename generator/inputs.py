@@ -1,5 +1,7 @@
-"""What a build's import reads: the seed, the import state and the content files, looked at again only where
-they may have changed, and the import planned (in watch, only the entries an edit touched: delta.py)."""
+"""What a build reads, and whether any of it changed since the last build: site.yaml, the theme, the seed,
+the import state and the content files (looked at again only where they may have changed), and the output
+the last build left. Light to import: a build with nothing to do imports no more than this (and store.py,
+config.py, themes.py, output.py), the rest of the builder only when there is work (see oneshot.py)."""
 
 from __future__ import annotations
 
@@ -8,11 +10,13 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from . import cache, content, delta, seed
-from .config import load_config
-from .model import Site
+from . import output, store
+from .config import SiteConfig, find_seed, load_config
 from .output import digest
-from .pipeline import MAX_HINTS, find_seed, read_seed
+from .result import BuildResult
+from .themes import Theme, find_theme, static_files, template_files
+
+MAX_HINTS = 256  # a watcher's batch of more changed files than this: the content folders are listed again
 
 
 class Stamp(NamedTuple):
@@ -23,24 +27,128 @@ class Stamp(NamedTuple):
     st_size: int
 
 
+class Look(NamedTuple):
+    """What a build found when it looked at its inputs (see Inputs.look_at)."""
+
+    start: float  # perf_counter() when the build started
+    listed: bool  # whether the builder's look before was the content as the last build found it
+    config: SiteConfig
+    out: Path
+    theme: Theme
+    started_ns: int  # time_ns() before any input was looked at
+    seed_path: Path | None
+    lazy: bool  # watch: the import runs on the watcher's word, its digests taken later
+    content_key: str  # a digest of what an import reads ("" when lazy)
+    import_key: str
+    static: dict[str, bytes]
+    templates_key: str
+    settings: str  # a digest of what the build reads besides seed and content
+    inputs: str  # a digest of everything it reads ("" when lazy)
+
+
 class Inputs:
-    """The part of build.Builder that looks at the import's inputs (its state is made in Builder.__init__)."""
+    """What a builder knows of the last build's inputs and outputs (kept in .scholarsite-cache/build.json),
+    and its look at them now. build.Builder is one; a one-shot build makes one alone first (oneshot.py)."""
 
-    @property
-    def papers(self) -> cache.PaperCache:
-        if self._papers is None:
-            found = cache.entries(self.site_dir, cache.PAPERS_FILE, "papers", 6) if self.persistent else {}
-            self._papers = cache.PaperCache(found)
-        return self._papers
+    def __init__(self, site_dir: Path, do_import: bool = True, persistent: bool = True):
+        self.site_dir = site_dir.resolve()
+        self.do_import = do_import
+        self.persistent = persistent
+        data = store.load(self.site_dir) if persistent else {}
+        try:
+            self.import_key: str = str(data.get("import", ""))
+            self.outputs: dict[str, list] = dict(data.get("outputs", {}))  # path -> [fingerprint, digest, size]
+            self.inputs_key: str = str(data.get("inputs", ""))  # every input of the last build (see settings())
+            self.page_count = int(data.get("pages", 0))
+            self.inputs_ns = int(data.get("inputs_ns", 0))  # when the last build took its inputs' stats
+            # path -> ((inode, mtime_ns, size), read at, digest): see file_digest
+            self.digests: dict[str, tuple] = {str(path): ((int(a), int(b), int(c)), int(at), str(d))
+                                              for path, ((a, b, c), at, d) in data.get("digests", {}).items()}
+            # content file -> ((inode, mtime_ns, size), digest) as an import wrote it, while its date is too
+            # recent to trust (see settled)
+            self.written: dict[str, tuple] = {str(path): ((int(a), int(b), int(c)), str(d))
+                                              for path, ((a, b, c), d) in data.get("written", {}).items()}
+        except (TypeError, ValueError, AttributeError):
+            self.import_key, self.outputs, self.inputs_key, self.page_count, self.inputs_ns = "", {}, "", 0, 0
+            self.digests, self.written = {}, {}
+        self.saved_ns = self.inputs_ns
+        self.dirty = False  # whether build.json needs saving
+        self.seen: dict[str, os.stat_result] = {}  # the content files import_inputs last looked at (path -> stat)
+        self.seen_ns = 0  # when the oldest of those stats was taken
+        self.lines: dict[str, str] = {}  # path -> its line in the content listing (see import_inputs)
+        self.stamps: dict[str, tuple[int, int]] = {}  # path -> (mtime_ns, size) of ``seen`` (see listing)
+        self.order: list[str] | None = None  # the paths of ``lines``, sorted (None: to sort again)
+        self.listed = False  # whether ``seen`` is the content as the last build found it (see hints)
+        self.seed_key = ""
+        self.newest_ns = 0  # the newest modification time among the inputs import_inputs looked at
+        self.quick_imports = False  # keep a memo of each import, for the next to merge only what changed (watch)
+        self.out: Path | None = None  # the output folder of the last build
+        self.verified = False  # verify() found the output folder as the last build left it, since then
+        self.trusted = False  # this build need not look at the output files it keeps (see verify)
+        self.looked: Look | None = None  # a look taken for the next build to start from (see oneshot.py)
 
-    @property
-    def parsed(self) -> dict[str, tuple]:
-        """Content files as an import read them: path -> (mtime_ns, size, data, read at); kept in
-        .scholarsite-cache/content.json between processes (only data JSON keeps exactly)."""
-        if self._parsed is None:
-            found = cache.entries(self.site_dir, cache.CONTENT_FILE, "files", 4) if self.persistent else {}
-            self._parsed = {path: tuple(entry) for path, entry in found.items() if isinstance(entry[2], dict)}
-        return self._parsed
+    def look_at(self, hints: list[str] | None = None) -> Look:
+        """Read site.yaml, resolve the theme, and take the digests of what the build reads (``hints``: see
+        Builder.build). In watch, when the watcher names only the seed and content files as changed, the
+        import runs without digesting megabytes first (``lazy``): the digests are taken after the rebuild
+        is reported (catch_up)."""
+        start = time.perf_counter()
+        listed = self.listed
+        self.trusted, self.verified = self.verified, False  # output/ as verify() found it, just before
+        site_dir = self.site_dir
+        config = load_config(site_dir)
+        out = site_dir / config.output
+        output.check_output_dir(out, site_dir)
+        if out != self.out:
+            self.trusted, self.out = False, out
+        theme = find_theme(site_dir, config.theme)  # a missing theme fails before anything is read
+        content_dir = site_dir / "content"
+        self.newest_ns = 0
+        started_ns = time.time_ns()  # inputs changed after this may be missed by the stats: see settled
+        seed_path = find_seed(site_dir, config) if self.do_import else None
+        lazy = self.quick_imports and listed and self.lazy_hints(hints, seed_path)
+        if lazy:
+            self.look(content_dir, [rel for rel in hints or [] if rel.startswith("content/")])
+            content_key = inputs = ""
+            import_key = self.import_key
+        else:
+            content_key = self.import_inputs(seed_path, content_dir, hints=hints if listed else None)
+            import_key = content_key if self.do_import else self.import_key
+        self.listed = True
+        static = static_files(theme)
+        templates_key = template_files(site_dir, theme)
+        settings = self.settings(config, out, templates_key, static)
+        if not lazy:
+            inputs = store.digest(settings, content_key)
+        return Look(start, listed, config, out, theme, started_ns, seed_path, lazy, content_key, import_key, static,
+                    templates_key, settings, inputs)
+
+    def unchanged(self, look: Look) -> BuildResult | None:
+        """The build's result when nothing it reads has changed since the last one and the output is all in
+        place (it then stops, having loaded nothing); None when there is work to do."""
+        if (look.lazy or look.inputs != self.inputs_key or not self.intact(look.out, look.static)
+                or not self.settled(look.started_ns)):
+            return None
+        kept = output.WriteStats(unchanged=len(self.outputs) + len(look.static))
+        return BuildResult(site=None, pages=self.page_count, stats=kept, seconds=time.perf_counter() - look.start,
+                           out=look.out, warnings=look.config.warnings())
+
+    def settings(self, config: SiteConfig, out: Path, templates_key: str, static: dict[str, bytes]) -> str:
+        """A digest of what a build reads besides seed and content: site.yaml, templates, static files. With
+        the content's digest it makes the build's inputs: equal inputs and an intact output mean there is
+        nothing to do."""
+        parts = [repr(config), str(out), str(self.do_import), templates_key]
+        for path, data in sorted(static.items()):
+            parts += [path, data]
+        return store.digest(*parts)
+
+    def intact(self, out: Path, static: dict[str, bytes]) -> bool:
+        """Whether ``out`` still holds every file the last build made, as it made them (sizes and manifest)."""
+        if not self.outputs or output.staging_paths(out)[1].exists():
+            return False
+        manifest = output.read_manifest(out)
+        made = {**self.outputs, **{path: ["", output.digest(data), len(data)] for path, data in static.items()}}
+        return len(manifest) == len(made) and output.in_place(out, manifest, made)
 
     def import_inputs(self, seed_path: Path | None, content_dir: Path, written: list[str] | None = None,
                       hints: list[str] | None = None, stamps: dict[str, tuple[int, int, int]] | None = None) -> str:
@@ -56,9 +164,9 @@ class Inputs:
                 not rel.startswith("content") or rel.startswith("content/") and rel.endswith(".yaml")
                 for rel in hints):
             written = [rel for rel in hints if rel.startswith("content/")]
-            self.seed_key = cache.digest(str(seed_path), self.file_digest(seed_path) if seed_path else "-")
+            self.seed_key = store.digest(str(seed_path), self.file_digest(seed_path) if seed_path else "-")
         elif written is None:
-            self.seed_key = cache.digest(str(seed_path), self.file_digest(seed_path) if seed_path else "-")
+            self.seed_key = store.digest(str(seed_path), self.file_digest(seed_path) if seed_path else "-")
         self.look(content_dir, written, stamps)
         return self.content_digest(content_dir)
 
@@ -71,27 +179,21 @@ class Inputs:
             self.seen, self.lines, self.order, self.stamps = {}, {}, None, {}
             self.seen_ns = time.time_ns()
             for folder in (content_dir, content_dir / "papers"):
+                self.look_in(folder)
+            self.order = sorted(self.lines)
+            return
+        touched = []
+        for rel in written:
+            path = str(self.site_dir / rel)
+            if path.endswith(".yaml") and os.path.dirname(path) in (str(content_dir), str(content_dir / "papers")):
                 try:
-                    entries = sorted(os.scandir(folder), key=lambda e: e.name)
+                    self.seen[path] = Stamp(*stamps[rel]) if rel in stamps else os.stat(path)
                 except OSError:
+                    if self.seen.pop(path, None) is not None:
+                        del self.lines[path], self.stamps[path]
+                        self.order = None
                     continue
-                for entry in entries:
-                    if entry.name.endswith(".yaml"):
-                        self.seen[entry.path] = entry.stat()
-            touched = list(self.seen)
-        else:
-            touched = []
-            for rel in written:
-                path = str(self.site_dir / rel)
-                if path.endswith(".yaml") and os.path.dirname(path) in (str(content_dir), str(content_dir / "papers")):
-                    try:
-                        self.seen[path] = Stamp(*stamps[rel]) if rel in stamps else os.stat(path)
-                    except OSError:
-                        if self.seen.pop(path, None) is not None:
-                            del self.lines[path], self.stamps[path]
-                            self.order = None
-                        continue
-                    touched.append(path)
+                touched.append(path)
         seen, lines, stamps = self.seen, self.lines, self.stamps
         for path in touched:
             st = seen[path]
@@ -103,11 +205,36 @@ class Inputs:
         if self.order is None:
             self.order = sorted(lines)
 
+    def look_in(self, folder: Path) -> None:
+        """Take the stats of every .yaml file in ``folder`` (10,000 at a time: one call each, no more)."""
+        try:
+            names = sorted(name for name in os.listdir(folder) if name.endswith(".yaml"))
+        except OSError:
+            return
+        prefix, label = os.path.join(folder, ""), f"{folder.name}/"
+        paths = [prefix + name for name in names]
+        try:
+            found = list(map(os.stat, paths))
+        except OSError:  # one went away meanwhile: the others, one by one
+            found, kept = [], []
+            for path in paths:
+                try:
+                    found.append(os.stat(path))
+                    kept.append(path)
+                except OSError:
+                    pass
+            paths, names = kept, [os.path.basename(path) for path in kept]
+        seen, lines, stamps = self.seen, self.lines, self.stamps
+        for path, name, st in zip(paths, names, found):
+            seen[path] = st
+            stamps[path] = (st.st_mtime_ns, st.st_size)
+            lines[path] = f"{label}{name}:{st.st_mtime_ns}:{st.st_size}"
+
     def content_digest(self, content_dir: Path) -> str:
         """The digest import_inputs returns, of the seed's (``seed_key``), the state's and the last look."""
         self.newest_ns = max((st.st_mtime_ns for st in self.seen.values()), default=0)
         listing = "\n".join([self.lines[path] for path in self.order or []])
-        return cache.digest(self.seed_key, self.file_digest(content_dir / content.STATE_FILE), listing)
+        return store.digest(self.seed_key, self.file_digest(content_dir / store.STATE_FILE), listing)
 
     def file_digest(self, path: Path) -> str:
         """A digest of a file's bytes ('-' when it is missing), taken again only when its inode, date or size
@@ -120,11 +247,11 @@ class Inputs:
             return "-"
         stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
         known = self.digests.get(str(path))
-        if known is not None and known[0] == stamp and st.st_mtime_ns + cache.RACY_NS < known[1]:
+        if known is not None and known[0] == stamp and st.st_mtime_ns + store.RACY_NS < known[1]:
             return known[2]
         read_at = time.time_ns()
         try:
-            found = cache.digest(path.read_bytes())
+            found = store.digest(path.read_bytes())
         except OSError:
             return "-"
         self.digests[str(path)] = (stamp, read_at, found)
@@ -135,9 +262,9 @@ class Inputs:
         build's look. A file changed within a clock tick (RACY_NS) of being looked at could keep its date
         and size: one dated that close must still hold what an import wrote (read again and compared),
         and then the look counts as this build's (``now_ns``)."""
-        if self.newest_ns + cache.RACY_NS < self.inputs_ns:
+        if self.newest_ns + store.RACY_NS < self.inputs_ns:
             return True
-        limit = self.inputs_ns - cache.RACY_NS
+        limit = self.inputs_ns - store.RACY_NS
         for path, st in self.seen.items():
             if st.st_mtime_ns < limit:
                 continue
@@ -154,31 +281,9 @@ class Inputs:
         self.forget_settled()
         return True
 
-    def note_written(self, importer: content.Importer, wrote_ns: int, site: Site | None) -> None:
-        """Keep the stamps and digests of the files the import wrote, for settled, and the papers it wrote
-        in the paper cache (read back and compared, not parsed, until their dates can be trusted)."""
-        report, written = importer.report, self.written
-        for rel in report.deleted:
-            written.pop(str(self.site_dir / rel), None)
-        papers_dir = str(self.site_dir / "content" / "papers")
-        by_slug = {p.slug: p for p in site.papers} if site is not None else {}
-        memo = self.fps.memo
-        for rel in report.written:
-            path = str(self.site_dir / rel)
-            found, stamp = importer.digests.get(path), report.stamps.get(rel)
-            if found is None or stamp is None:
-                written.pop(path, None)
-                continue
-            written[path] = (tuple(stamp), found)
-            paper = by_slug.get(os.path.basename(path)[:-5]) if os.path.dirname(path) == papers_dir else None
-            if paper is not None:
-                fp = memo.get(id(paper)) or cache.paper_fingerprint(paper)
-                self.papers.wrote(path, stamp, found, wrote_ns, paper, fp)
-        self.dirty = True
-
     def forget_settled(self) -> None:
         """Let go of the written files whose dates are old enough to trust (see settled)."""
-        limit = self.inputs_ns - cache.RACY_NS
+        limit = self.inputs_ns - store.RACY_NS
         if any(stamp[1] < limit for stamp, _ in self.written.values()):
             self.written = {path: v for path, v in self.written.items() if v[0][1] >= limit}
 
@@ -186,62 +291,17 @@ class Inputs:
         """The content files import_inputs saw: path -> (mtime_ns, size)."""
         return dict(self.stamps)
 
-    def plan_import(self, seed_path: Path, content_dir: Path) -> tuple[content.Importer, seed.Reading | None]:
-        """The import of the seed, planned: only the entries an edit touched when nothing else changed since
-        this builder's last import (see delta.py), else the whole seed. The seed's reading comes back only
-        for a memo (``quick_imports``): one-shot builds let it go before worker processes inherit it."""
-        memo = self.memo
-        st = os.stat(seed_path)
-        read_at = time.time_ns()
-        data = seed_path.read_bytes()
-        if self.quick_imports:  # (for keys() after a lazy build: what the import read)
-            self.seed_read = (seed_path, (st.st_ino, st.st_mtime_ns, st.st_size), read_at, data)
-        reading = read_seed(seed_path, self.site_dir, memo.reading if memo else None, data)
-        importer = content.Importer(content_dir, self.site_dir, self.parsed, keep=self.quick_imports)
-        if memo and delta.unchanged(memo, self.stamps) and delta.plan(memo, reading, importer):
-            self.started_from = memo
-            return importer, reading
-        self.started_from = None
-        importer = content.Importer(content_dir, self.site_dir, self.parsed, keep=self.quick_imports)
-        self.parsed_changed = True
-        importer.plan(reading.profile)
-        return importer, reading if self.quick_imports else None
-
-    def prime(self) -> None:
-        """Plan the import of the seed as it is, so that the next seed edit merges only the entries it
-        touched (see delta.py); kept only when content/ is already what that plan would write. Writes
-        nothing. Best effort."""
-        self.catch_up()
-        if self.memo is not None or not self.do_import or not self.quick_imports:
-            return
-        try:
-            content_dir = self.site_dir / "content"
-            seed_path = find_seed(self.site_dir, load_config(self.site_dir))
-            if seed_path is None:
-                return
-            listed = time.time_ns()
-            self.import_inputs(seed_path, content_dir)
-            importer, reading = self.plan_import(seed_path, content_dir)
-        except Exception:  # best effort: the next build imports in full and reports any problem
-            return
-        if reading is not None and not importer.files and not importer.deletions:
-            checked = delta.checked_times(importer, set(), listed, None)
-            listing = self.listing()
-            self.memo = delta.Memo(reading, importer, listing, checked,
-                                   delta.too_recent(listing, checked, content_dir / "papers"))
-
-    def recheck(self, busy=lambda: False) -> float | None:
-        """While idle (watch): see delta.recheck; returns in how many seconds to call again, or None."""
-        self.catch_up()
-        if self.memo is None:
-            return None
-        now = time.time_ns()
-        due = delta.recheck(self.memo, now, busy)
-        return None if due is None else max(0.0, (due - now) / 1e9)
-
     def lazy_hints(self, hints: list[str] | None, seed_path: Path | None) -> bool:
         """Whether the watcher's hints name only the seed and content files (see build)."""
         if hints is None or len(hints) > MAX_HINTS:
             return False
         seed = seed_path.relative_to(self.site_dir).as_posix() if seed_path is not None else None
         return all(rel == seed or rel.startswith("content/") and rel.endswith(".yaml") for rel in hints)
+
+    def save_state(self) -> None:
+        """Keep build.json for the next process when it changed (best effort)."""
+        if self.persistent and (self.dirty or self.inputs_ns != self.saved_ns):
+            store.save(self.site_dir, {"import": self.import_key, "outputs": self.outputs, "inputs": self.inputs_key,
+                                       "inputs_ns": self.inputs_ns, "pages": self.page_count,
+                                       "digests": self.digests, "written": self.written})
+            self.dirty, self.saved_ns = False, self.inputs_ns

@@ -13,7 +13,8 @@ from . import cache, content, exports, output, pages, patch, reads, refs, render
 from .config import SiteConfig
 from .errors import InputError, Problem
 from .model import Paper, Site
-from .pipeline import in_place, render_page, search_files, unchanged_file
+from .output import unchanged_file
+from .pipeline import render_page, search_files
 
 PARALLEL_MIN = 400  # pages: below this, starting worker processes costs more than it saves
 _JOB: tuple = ()  # what forked render workers inherit: (environment, common context, pages, site)
@@ -213,23 +214,6 @@ class Maker:
             fps.done()
         self.after_make = fingerprint_later
         return job.stats, made, kept, fingerprints, todo, need_search, exports_kept
-
-    def settings(self, config: SiteConfig, out: Path, templates_key: str, static: dict[str, bytes]) -> str:
-        """A digest of what a build reads besides seed and content: site.yaml, templates, static files. With
-        the content's digest it makes the build's inputs: equal inputs and an intact output mean there is
-        nothing to do."""
-        parts = [repr(config), str(out), str(self.do_import), templates_key]
-        for path, data in sorted(static.items()):
-            parts += [path, data]
-        return cache.digest(*parts)
-
-    def intact(self, out: Path, static: dict[str, bytes]) -> bool:
-        """Whether ``out`` still holds every file the last build made, as it made them (sizes and manifest)."""
-        if not self.outputs or output.staging_paths(out)[1].exists():
-            return False
-        manifest = output.read_manifest(out)
-        made = {**self.outputs, **{path: ["", output.digest(data), len(data)] for path, data in static.items()}}
-        return len(manifest) == len(made) and in_place(out, manifest, made)
 
     def reusable(self, group: str, fp: str, manifest: dict[str, str], out: Path) -> dict[str, str] | None:
         """The outputs the last build made under fingerprint ``fp`` (path -> digest) when all are still in

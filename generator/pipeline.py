@@ -4,31 +4,15 @@ redoing only what changed)."""
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
 import jinja2
 
 from . import cache, content, exports, pages, render, search, seed
-from .config import SiteConfig, load_config
+from .config import SiteConfig, find_seed, load_config
+from .themes import Theme, find_theme, static_files
 from .errors import InputError, Problem
 from .model import Site
-
-
-def find_seed(site_dir: Path, config: SiteConfig) -> Path | None:
-    """The seed to import: ``seed`` from site.yaml, else the one ``seeds/*.txt``; None when there is none."""
-    if config.seed:
-        path = site_dir / config.seed
-        if not path.is_file():
-            raise InputError(Problem("site.yaml", 0, f"'seed' names {config.seed}, which does not exist"))
-        return path
-    found = sorted((site_dir / "seeds").glob("*.txt"))
-    if len(found) > 1:
-        names = ", ".join(p.name for p in found)
-        raise InputError(Problem("seeds/", 0, f"found {len(found)} seed files ({names}); a site is one profile: "
-                                              "keep one, or choose it with 'seed: seeds/NAME.txt' in site.yaml"))
-    return found[0] if found else None
 
 
 def read_seed(path: Path, site_dir: Path, before: seed.Reading | None = None, data: bytes | None = None
@@ -50,7 +34,6 @@ def run_import(site_dir: Path, config: SiteConfig | None = None, write: bool = T
     return content.import_profile(profile, site_dir / "content", site_dir, write=write, prune=prune)
 
 
-MAX_HINTS = 256  # a watcher's batch of more changed files than this: the content folders are listed again
 def render_page(env: jinja2.Environment, common: dict, page: pages.Page) -> bytes:
     """One page through its template; template mistakes become InputError with the template's file:line."""
     try:
@@ -62,7 +45,7 @@ def render_page(env: jinja2.Environment, common: dict, page: pages.Page) -> byte
     return html.encode("utf-8")
 
 
-def render_pages(site: Site, config: SiteConfig, site_dir: Path, theme: render.Theme) -> dict[str, bytes]:
+def render_pages(site: Site, config: SiteConfig, site_dir: Path, theme: Theme) -> dict[str, bytes]:
     """Every HTML page of the site plan, rendered through the theme."""
     env = render.environment(theme, site_dir)
     common = pages.common_context(site, config)
@@ -84,17 +67,7 @@ def search_files(site: Site, search_cache: search.Cache | None = None) -> dict[s
     return search.build_files(site, search_cache)
 
 
-def static_files(theme: render.Theme) -> dict[str, bytes]:
-    """The theme's static/ folders (the most specific theme wins), under static/."""
-    files: dict[str, bytes] = {}
-    for static_dir in reversed(theme.static_dirs):
-        for path in sorted(static_dir.rglob("*")):
-            if path.is_file():
-                files["static/" + path.relative_to(static_dir).as_posix()] = path.read_bytes()
-    return files
-
-
-def other_outputs(site: Site, config: SiteConfig, theme: render.Theme,
+def other_outputs(site: Site, config: SiteConfig, theme: Theme,
                   html_paths: list[str]) -> list[tuple[str, dict[str, bytes]]]:
     """Outputs besides pages and search data: static files and exports (``html_paths``: for the sitemap)."""
     return [("static", static_files(theme)), ("exports", exports.files(site, config, html_paths))]
@@ -102,7 +75,7 @@ def other_outputs(site: Site, config: SiteConfig, theme: render.Theme,
 
 def render_site(site: Site, config: SiteConfig, site_dir: Path) -> tuple[dict[str, bytes], int]:
     """Every output file of the site, in memory: pages, search data, static files (no cache)."""
-    theme = render.find_theme(site_dir, config.theme)
+    theme = find_theme(site_dir, config.theme)
     files = render_pages(site, config, site_dir, theme)
     count = len(files)
     for name, produced in [("search", search_files(site)), *other_outputs(site, config, theme, sorted(files))]:
@@ -115,29 +88,3 @@ def merge_outputs(files: dict[str, bytes], produced: dict[str, bytes], name: str
         if path in files:
             raise InputError(Problem(name, 0, f"two outputs would be written to {path}"))
         files[path] = data
-
-
-def template_files(site_dir: Path, theme: render.Theme) -> str:
-    """A digest of every template file the environment can see, and where it lies."""
-    dirs = ([site_dir / "templates"] if (site_dir / "templates").is_dir() else []) + theme.template_dirs
-    parts = []
-    for folder in dirs:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                parts += [str(path), path.read_bytes()]
-    return cache.digest(*parts)
-
-
-def unchanged_file(path: str, size: int) -> bool:
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return False
-    return stat.S_ISREG(st.st_mode) and st.st_size == size
-
-
-def in_place(out: Path, manifest: dict[str, str], made: dict[str, list]) -> bool:
-    """Whether every file of ``made`` (path -> [fingerprint, digest, size]) is in ``out`` with its size and
-    its digest in the manifest."""
-    return all(manifest.get(path) == digest and unchanged_file(f"{out}/{path}", size)
-               for path, (_, digest, size) in made.items())

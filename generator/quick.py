@@ -11,7 +11,8 @@ from .config import SiteConfig, load_config
 from .errors import InputError, Problem
 from .load import load_paper
 from .model import Paper, Site
-from .pipeline import in_place, render_page, search_files
+from .output import in_place
+from .pipeline import render_page, search_files
 
 
 class Quick:

@@ -4,66 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from . import markup, views, yamlio
+from . import markup, views
 from .cache import code_version
 from .search import script_json
 from .errors import InputError, Problem
 from .model import category_name
-
-BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
-
-
-@dataclass(frozen=True)
-class Theme:
-    """A resolved theme: its name and the folders to search, most specific first."""
-
-    name: str
-    dirs: tuple[Path, ...]  # theme folders: the chosen one, then what it extends
-
-    @property
-    def template_dirs(self) -> list[Path]:
-        return [d / "templates" for d in self.dirs if (d / "templates").is_dir()]
-
-    @property
-    def static_dirs(self) -> list[Path]:
-        return [d / "static" for d in self.dirs if (d / "static").is_dir()]
-
-
-def theme_roots(site_dir: Path) -> list[Path]:
-    return [site_dir / "themes", BUILTIN_THEMES]
-
-
-def available_themes(site_dir: Path) -> list[str]:
-    return sorted({p.name for root in theme_roots(site_dir) if root.is_dir() for p in root.iterdir()
-                   if (p / "templates").is_dir() or (p / "theme.yaml").is_file()})
-
-
-def find_theme(site_dir: Path, name: str) -> Theme:
-    """Resolve a theme and the themes it extends (``theme.yaml: extends: other``)."""
-    dirs: list[Path] = []
-    current = name
-    while current:
-        folder = next((root / current for root in theme_roots(site_dir) if (root / current).is_dir()), None)
-        if folder is None:
-            where = f"the theme '{current}'" + (f" (extended by '{dirs[-1].name}')" if dirs else "")
-            raise InputError(Problem("site.yaml", 0, f"{where} does not exist; available themes: "
-                                                     f"{', '.join(available_themes(site_dir)) or 'none'}"))
-        if folder in dirs:
-            raise InputError(Problem(f"{folder}/theme.yaml", 0, "themes extend each other in a loop"))
-        dirs.append(folder)
-        meta_path = folder / "theme.yaml"
-        meta = {}
-        if meta_path.is_file():
-            meta, _ = yamlio.load(meta_path.read_text(encoding="utf-8"), str(meta_path))
-        current = (meta or {}).get("extends") or ""
-    return Theme(name, tuple(dirs))
-
+from .themes import Theme
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")

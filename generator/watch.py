@@ -16,7 +16,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from . import render
+from . import themes
 from .build import Builder, BuildResult
 from .config import CONFIG_FILE, load_config
 from .errors import InputError, Problem
@@ -155,7 +155,7 @@ class Watcher:
             if (site / name).is_dir():
                 wanted[str(site / name)] = True
         try:
-            for folder in render.find_theme(site, load_config(site).theme).dirs:
+            for folder in themes.find_theme(site, load_config(site).theme).dirs:
                 if folder.is_dir() and not folder.is_relative_to(site):
                     wanted[str(folder)] = True
         except InputError:

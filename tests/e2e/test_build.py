@@ -188,3 +188,22 @@ def test_console_script_and_module_agree(site_factory, real_seed_text):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "50 papers: 50 added, 0 updated, 0 removed (kept), 0 conflicts"
     assert len(list((site / "content" / "papers").glob("*.yaml"))) == 50
+
+
+def test_a_build_with_nothing_to_do_stops_before_the_renderer_is_even_imported(site_factory, real_seed_text):
+    """`scholarsite build` looks at what it reads first, with only that imported: when nothing changed it
+    reports every file unchanged without importing Jinja, markdown-it or the importer."""
+    site = site_factory(real_seed_text)
+    assert run_cli(["build"], cwd=site).returncode == 0
+    heavy = ("jinja2", "markdown_it", "generator.build", "generator.content", "generator.render")
+    code = ("import sys; from generator.cli import main; sys.argv = ['scholarsite', 'build']; status = main(); "
+            f"print(status, [name for name in {heavy!r} if name in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "(0 written, " in done.stdout and done.stdout.splitlines()[-1] == "0 []"
+    paper = site / "content" / "papers" / "segment-anything.yaml"
+    paper.write_text(paper.read_text(encoding="utf-8") + "venue: ICCV 2023\n", encoding="utf-8")
+    again = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert "(0 written, " not in again.stdout and "'jinja2'" in again.stdout.splitlines()[-1]
+    assert "ICCV 2023" in (site / "output/papers/segment-anything/index.html").read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from generator import render
+from generator import themes
 from generator.build import build
 from generator.errors import InputError
 
@@ -36,7 +36,7 @@ def test_site_theme_extends_a_chain(site_factory, real_seed_text):
     (child / "templates" / "paper.html").write_text(
         '{% extends "base.html" %}{% block main %}<h1 class="mine">{{ paper.title }}</h1>{% endblock %}\n',
         encoding="utf-8")
-    theme = render.find_theme(site, "mine")
+    theme = themes.find_theme(site, "mine")
     assert [d.name for d in theme.dirs] == ["mine", "minimal", "scholar"]
     build(site)
     assert '<h1 class="mine">Segment Anything</h1>' in page(site, "papers/segment-anything/index.html")
