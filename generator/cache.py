@@ -19,7 +19,7 @@ from jinja2 import meta, nodes
 from .model import Paper, Site
 from .output import digest as output_digest
 from .store import (CACHE_DIR, CACHE_FILE, CONTENT_FILE, PAPERS_FILE, RACY_NS, code_version,  # noqa: F401
-                    digest, entries, load, save)
+                    digest, entries, file_bytes, load, save)
 
 PAPER_FIELDS = [f.name for f in dataclasses.fields(Paper)]
 SITE_FIELDS = {f.name for f in dataclasses.fields(Site)} - {"papers"}  # what templates may read cheaply
@@ -235,11 +235,8 @@ class PaperCache:
             return False, None
         if st.st_mtime_ns >= entry[3] - RACY_NS:
             looked = self.stats_ns if path in self.stats else time.time_ns()
-            try:
-                with open(path, "rb") as file:
-                    if output_digest(file.read()) != entry[2]:
-                        return False, None
-            except OSError:
+            data = file_bytes(path, st.st_size)
+            if data is None or output_digest(data) != entry[2]:
                 return False, None
             if looked > entry[3]:  # what it holds is known as of that stat
                 entry[3] = looked
