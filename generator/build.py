@@ -48,7 +48,7 @@ class Builder(Imports, Quick, Maker):
             Inputs.__init__(self, site_dir, do_import, persistent)
         else:
             self.__dict__.update(vars(start))
-            self.aside = False  # (its next looks are in this process)
+            self.fork = False  # (its next looks are in this process)
         self.parallel = parallel
         self._papers: cache.PaperCache | None = None  # read from the cache only when a build loads content
         self.env_key = ""

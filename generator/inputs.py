@@ -19,7 +19,7 @@ from .result import BuildResult
 from .themes import Theme, find_theme, static_files, template_files
 
 MAX_HINTS = 256  # a watcher's batch of more changed files than this: the content folders are listed again
-ASIDE_MIN = 1000  # a one-shot build checks the output in another process from this many files on (see Aside)
+FORK_MIN = 1000  # a one-shot build checks the output in another process from this many files on (see Forked)
 
 
 class Stamp(NamedTuple):
@@ -47,10 +47,10 @@ class Look(NamedTuple):
     templates_key: str
     settings: str  # a digest of what the build reads besides seed and content
     inputs: str  # a digest of everything it reads ("" when lazy)
-    aside: Aside | None  # intact(), checked in another process meanwhile
+    forked: Forked | None  # intact(), checked in another process meanwhile
 
 
-class Aside:
+class Forked:
     """A check run in a forked process while this one goes on (the other core takes the stats of the
     22,625 output files of a 10,000-paper site while this one takes the content's); its answer comes back
     as the exit status. Where there is no fork, or other threads run (a fork would copy their locks), it
@@ -125,7 +125,7 @@ class Inputs:
         self.verified = False  # verify() found the output folder as the last build left it, since then
         self.trusted = False  # this build need not look at the output files it keeps (see verify)
         self.looked: Look | None = None  # a look taken for the next build to start from (see oneshot.py)
-        self.aside = False  # whether look_at may check the output in another process (see Aside)
+        self.fork = False  # whether look_at may check the output in another process (see Forked)
 
     def look_at(self, hints: list[str] | None = None) -> Look:
         """Read site.yaml, resolve the theme, and take the digests of what the build reads (``hints``: see
@@ -143,7 +143,7 @@ class Inputs:
             self.trusted, self.out = False, out
         theme = find_theme(site_dir, config.theme)  # a missing theme fails before anything is read
         static = static_files(theme)
-        aside = Aside(lambda: self.intact(out, static)) if self.aside and len(self.outputs) >= ASIDE_MIN else None
+        forked = Forked(lambda: self.intact(out, static)) if self.fork and len(self.outputs) >= FORK_MIN else None
         try:
             content_dir = site_dir / "content"
             self.newest_ns = 0
@@ -163,25 +163,25 @@ class Inputs:
             if not lazy:
                 inputs = store.digest(settings, content_key)
         except BaseException:
-            if aside is not None:
-                aside.cancel()
+            if forked is not None:
+                forked.cancel()
             raise
         return Look(start, listed, config, out, theme, started_ns, seed_path, lazy, content_key, import_key, static,
-                    templates_key, settings, inputs, aside)
+                    templates_key, settings, inputs, forked)
 
     def unchanged(self, look: Look) -> BuildResult | None:
         """The build's result when nothing it reads has changed since the last one and the output is all in
         place (it then stops, having loaded nothing); None when there is work to do."""
         if look.lazy or look.inputs != self.inputs_key:
-            if look.aside is not None:
-                look.aside.cancel()
+            if look.forked is not None:
+                look.forked.cancel()
             return None
-        # (while the output's stats are taken aside, the content files an import just wrote are read back)
+        # (while the output's stats are taken in the other process, the content files an import just wrote are read back)
         if not self.settled(look.started_ns):
-            if look.aside is not None:
-                look.aside.cancel()
+            if look.forked is not None:
+                look.forked.cancel()
             return None
-        if not (look.aside.result() if look.aside is not None else self.intact(look.out, look.static)):
+        if not (look.forked.result() if look.forked is not None else self.intact(look.out, look.static)):
             return None
         kept = output.WriteStats(unchanged=len(self.outputs) + len(look.static))
         return BuildResult(site=None, pages=self.page_count, stats=kept, seconds=time.perf_counter() - look.start,

@@ -211,22 +211,22 @@ def test_a_build_with_nothing_to_do_stops_before_the_renderer_is_even_imported(s
 
 def test_the_output_checked_in_another_process_still_notices_a_file_deleted_or_edited(site_factory, real_seed_text):
     """A one-shot build of a large site takes the output files' stats in a forked process while it looks at
-    the content (inputs.Aside); its answer decides as the check made in place would."""
+    the content (inputs.Forked); its answer decides as the check made in place would."""
     site = site_factory(real_seed_text)
-    code = ("import sys; from generator import cli, inputs; inputs.ASIDE_MIN = 0; "  # (every site counts as large)
+    code = ("import sys; from generator import cli, inputs; inputs.FORK_MIN = 0; "  # (every site counts as large)
             "sys.argv = ['scholarsite', 'build']; sys.exit(cli.main())")
 
-    def build_aside() -> str:
+    def build_forked() -> str:
         done = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    build_aside()
-    assert "(0 written, " in build_aside()
+    build_forked()
+    assert "(0 written, " in build_forked()
     page = site / "output" / "years" / "2017" / "index.html"
     page.unlink()
-    assert "(1 written, " in build_aside() and page.is_file()
+    assert "(1 written, " in build_forked() and page.is_file()
     text = page.read_text(encoding="utf-8")
     page.write_text(text + "<!-- edited by hand -->", encoding="utf-8")
-    assert "(1 written, " in build_aside() and page.read_text(encoding="utf-8") == text
-    assert "(0 written, " in build_aside()
+    assert "(1 written, " in build_forked() and page.read_text(encoding="utf-8") == text
+    assert "(0 written, " in build_forked()
