@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import merge, slugs, yamlio
-from .store import RACY_NS, STATE_FILE
+from .store import RACY_NS, STATE_FILE, file_bytes
 from .errors import InputError, Problem
 from .output import digest
 from .model import Profile, SeedPaper
@@ -184,7 +184,8 @@ class Importer:
                  keep: bool = False):
         self.dir = content_dir
         self.site_dir = site_dir
-        # Paper files parsed by an earlier import in this process: path -> (mtime_ns, size, data, read at).
+        # Paper files parsed or written by an earlier import: path -> (mtime_ns, size, data, read at, digest of
+        # what an import wrote, or "" when it was read).
         self.parsed = parsed if parsed is not None else {}
         self.files: dict[Path, str] = {}
         self.data: dict[Path, dict] = {}  # what each planned paper or profile file's YAML was made from
@@ -234,17 +235,25 @@ class Importer:
             except OSError:
                 continue
             known = self.parsed.get(str(path))
-            # A file changed again within a clock tick of being read could keep its time and size: re-read it.
-            if known and known[:2] == (st.st_mtime_ns, st.st_size) and st.st_mtime_ns + RACY_NS < known[3]:
-                existing[path.stem] = dict(known[2])
-                continue
+            # A file changed again within a clock tick of being read could keep its time and size: read it
+            # again (and when an import wrote it, compare it with what it wrote instead of parsing it).
+            if known and known[:2] == (st.st_mtime_ns, st.st_size):
+                if st.st_mtime_ns + RACY_NS < known[3]:
+                    existing[path.stem] = dict(known[2])
+                    continue
+                looked = time.time_ns()
+                data = file_bytes(str(path), st.st_size) if known[4] else None
+                if data is not None and digest(data) == known[4]:
+                    self.parsed[str(path)] = (*known[:3], looked, known[4])
+                    existing[path.stem] = dict(known[2])
+                    continue
             read_at = time.time_ns()
             try:
                 data = self.read_paper(path)
             except InputError as err:
                 problems += err.problems
                 continue
-            self.parsed[str(path)] = (st.st_mtime_ns, st.st_size, data, read_at)
+            self.parsed[str(path)] = (st.st_mtime_ns, st.st_size, data, read_at, "")
             existing[path.stem] = dict(data)
         if problems:
             raise InputError(problems)
@@ -474,9 +483,10 @@ class Importer:
         trusted is compared with it later (the next build's fast path, the paper cache, delta.recheck)."""
         self.digests[str(path)] = digest(text.encode("utf-8"))
 
-    def _wrote(self, path: Path) -> None:
+    def _wrote(self, path: Path, at: int) -> None:
         """Note a file as written, with its stamp taken right away (a watcher tells its own writes from a
-        user's save that follows them by it)."""
+        user's save that follows them by it); a paper file goes into ``parsed`` as the import made it (the
+        next import reads it back and compares it while its date is too recent to trust, not parses it)."""
         rel = self.rel(path)
         self.report.written.append(rel)
         try:
@@ -484,6 +494,9 @@ class Importer:
         except OSError:
             return
         self.report.stamps[rel] = (st.st_ino, st.st_mtime_ns, st.st_size)
+        data, found = self.data.get(path), self.digests.get(str(path))
+        if data is not None and found is not None and path.parent.name == "papers":
+            self.parsed[str(path)] = (st.st_mtime_ns, st.st_size, data, at, found)
 
     def discard(self) -> None:
         """Remove whatever ``stage`` wrote (the import is abandoned)."""
@@ -496,15 +509,16 @@ class Importer:
         """Put every changed file in place (each whole, by rename), then prune; the state goes last, so an
         import killed half-way still finds the old base next time."""
         self.stage()
+        at = time.time_ns()  # (the files were staged before: what they hold is known from here on)
         if self.fresh:
             os.replace(self.new_papers, self.dir / "papers")
             for path in self.fresh:
-                self._wrote(path)
+                self._wrote(path, at)
         for tmp, path in sorted(self.staged or [], key=lambda tp: (tp[1].name == STATE_FILE, tp[1])):
             if self.retired is not None and path.exists():
                 self.retired.keep(path)
             tmp.replace(path)
-            self._wrote(path)
+            self._wrote(path, at)
         self.report.written.sort(key=lambda rel: (rel.endswith(STATE_FILE), rel))
         for path in sorted(self.deletions):
             path.unlink(missing_ok=True)

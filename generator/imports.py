@@ -26,10 +26,11 @@ class Imports(Inputs):
 
     @property
     def parsed(self) -> dict[str, tuple]:
-        """Content files as an import read them: path -> (mtime_ns, size, data, read at); kept in
-        .scholarsite-cache/content.json between processes (only data JSON keeps exactly)."""
+        """Content files as an import read or wrote them: path -> (mtime_ns, size, data, read at, digest of
+        what it wrote or ""); kept in .scholarsite-cache/content.json between processes (only data JSON
+        keeps exactly)."""
         if self._parsed is None:
-            found = cache.entries(self.site_dir, cache.CONTENT_FILE, "files", 4) if self.persistent else {}
+            found = cache.entries(self.site_dir, cache.CONTENT_FILE, "files", 5) if self.persistent else {}
             self._parsed = {path: tuple(entry) for path, entry in found.items() if isinstance(entry[2], dict)}
         return self._parsed
 

@@ -333,3 +333,23 @@ def test_an_unreadable_state_is_a_warning_and_hand_edits_stay(site_factory):
     report = run_import(site)
     assert any("unreadable import state" in w for w in report.warnings)
     assert yaml.safe_load(path.read_text())["venue"] == "Hand venue" and report.added == []
+
+
+def test_what_an_import_keeps_of_the_files_it_wrote_is_what_reading_them_back_gives(site_factory):
+    """The next import takes a paper file the import wrote from memory (or content.json) instead of parsing
+    it: that must be exactly what parsing it gives, for hostile text too."""
+    from pathlib import Path
+
+    hostile = (Path(__file__).resolve().parents[1] / "data" / "hostile.txt").read_bytes().decode("utf-8")
+    for text in (SEED, SEED.replace("The first compiler.", "null"), hostile):
+        site = site_factory(text)
+        importer = content.Importer(site / "content", site)
+        importer.plan(seed.parse(text.encode("utf-8"), "seeds/x.txt"))
+        importer.write()
+        written = {str(site / rel) for rel in importer.report.written if rel.startswith("content/papers/")}
+        kept = {path: entry for path, entry in importer.parsed.items() if path in written}
+        assert len(kept) == len(written) > 0
+        again = content.Importer(site / "content", site)
+        for path, (mtime, size, data, _, found) in kept.items():
+            assert again.read_paper(Path(path)) == data
+            assert found == content.digest(Path(path).read_bytes())
