@@ -37,14 +37,14 @@ class Imports(Inputs):
     def note_written(self, importer: content.Importer, wrote_ns: int, site: Site | None) -> None:
         """Keep the stamps and digests of the files the import wrote, for settled, and the papers it wrote
         in the paper cache (read back and compared, not parsed, until their dates can be trusted)."""
-        report, written = importer.report, self.written
+        report, written, prefix = importer.report, self.written, f"{self.site_dir}/"  # (no Path per file)
         for rel in report.deleted:
-            written.pop(str(self.site_dir / rel), None)
+            written.pop(prefix + rel, None)
         papers_dir = str(self.site_dir / "content" / "papers")
         by_slug = {p.slug: p for p in site.papers} if site is not None else {}
         memo = self.fps.memo
         for rel in report.written:
-            path = str(self.site_dir / rel)
+            path = prefix + rel
             found, stamp = importer.digests.get(path), report.stamps.get(rel)
             if found is None or stamp is None:
                 written.pop(path, None)
