@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import cache, delta, output, pages, patch, refs, render, search
+from . import cache, delta, output, pages, patch, refs, render, search, store
 from .errors import InputError, Problem
 from .imports import Imports
 from .inputs import Inputs
@@ -242,11 +242,11 @@ class Builder(Imports, Quick, Maker):
             present = {str(p) for p in (self.site_dir / "content" / "papers").glob("*.yaml")}
         if papers is not None:
             papers.forget_missing(present)
-            cache.save(self.site_dir, {"papers": papers.to_json()}, cache.PAPERS_FILE)
+            store.save(self.site_dir, {"papers": papers.to_json()}, store.PAPERS_FILE)
             papers.changed = False
         if parsed is not None:
             files = {path: list(entry) for path, entry in sorted(parsed.items())
                      if path in present and cache.plain_json(entry[2])}
-            cache.save(self.site_dir, {"files": files}, cache.CONTENT_FILE)
+            store.save(self.site_dir, {"files": files}, store.CONTENT_FILE)
             self.parsed_changed = False
         self.save_state()

@@ -18,8 +18,7 @@ from jinja2 import meta, nodes
 
 from .model import Paper, Site
 from .output import digest as output_digest
-from .store import (CACHE_DIR, CACHE_FILE, CONTENT_FILE, PAPERS_FILE, RACY_NS, code_version,  # noqa: F401
-                    digest, entries, file_bytes, load, save)
+from .store import RACY_NS, digest, file_bytes
 
 PAPER_FIELDS = [f.name for f in dataclasses.fields(Paper)]
 SITE_FIELDS = {f.name for f in dataclasses.fields(Site)} - {"papers"}  # what templates may read cheaply

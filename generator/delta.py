@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import merge
-from .cache import RACY_NS
 from .content import STATE_FILE, Importer, Work, seed_fields, state_line, untracked
 from .errors import InputError
 from .output import digest
 from .seed import Reading
+from .store import RACY_NS
 
 MAX_RACY = 64  # at most this many files written too recently to trust their dates are read again instead
 

@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from . import cache, content, delta, seed
+from . import cache, content, delta, seed, store
 from .config import find_seed, load_config
 from .inputs import Inputs
 from .model import Site
@@ -20,7 +20,7 @@ class Imports(Inputs):
     @property
     def papers(self) -> cache.PaperCache:
         if self._papers is None:
-            found = cache.entries(self.site_dir, cache.PAPERS_FILE, "papers", 6) if self.persistent else {}
+            found = store.entries(self.site_dir, store.PAPERS_FILE, "papers", 6) if self.persistent else {}
             self._papers = cache.PaperCache(found)
         return self._papers
 
@@ -30,7 +30,7 @@ class Imports(Inputs):
         what it wrote or ""); kept in .scholarsite-cache/content.json between processes (only data JSON
         keeps exactly)."""
         if self._parsed is None:
-            found = cache.entries(self.site_dir, cache.CONTENT_FILE, "files", 5) if self.persistent else {}
+            found = store.entries(self.site_dir, store.CONTENT_FILE, "files", 5) if self.persistent else {}
             self._parsed = {path: tuple(entry) for path, entry in found.items() if isinstance(entry[2], dict)}
         return self._parsed
 

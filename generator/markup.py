@@ -215,7 +215,11 @@ def links(piece: str, before_math: bool) -> str | None:
     """A piece of paragraph text where links may be, rendered as markdown-it renders it: a link holds no
     space, so each word with the hint of one goes through markdown-it's inline parser on its own (linkify
     looks no further back than a space); None when a word that may hold a link touches math (in the
-    paragraph the link could go on into it, and where it ends depends on what follows)."""
+    paragraph the link could go on into it, and where it ends depends on what follows), and when a word's
+    link is found by linkify-it's match but not by its test: markdown-it tests each text token once and
+    then links whatever match finds, so such a word is linked beside an address that passes the test
+    ('We.com<' beside 'a@b.io') and not beside a link of the inline rule ('x.org<' beside 'https://a.io',
+    which begins a token of its own)."""
     out = []
     at = 0  # where the text not yet rendered starts (after a word, at a space)
     for hint in LINK_HINT_RE.finditer(piece):
@@ -235,6 +239,8 @@ def links(piece: str, before_math: bool) -> str | None:
             out.append(escape(piece[at:end]))  # 'e.g.,' 'w.r.t.': no top-level domain has one letter
         else:
             md = parser()
+            if not md.linkify.test(word) and md.linkify.match(word):
+                return None
             out += [escape(piece[at:begin]), md.renderer.render(md.parseInline(word), md.options, {})]
         at = end
     out.append(escape(piece[at:]))

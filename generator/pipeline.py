@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import cache, content, exports, pages, render, search, seed
+from . import content, exports, pages, render, search, seed
 from .config import SiteConfig, find_seed, load_config
 from .themes import Theme, find_theme, static_files
 from .errors import InputError, Problem

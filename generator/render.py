@@ -10,10 +10,10 @@ import jinja2
 from markupsafe import Markup
 
 from . import markup, views
-from .cache import code_version
 from .search import script_json
-from .errors import InputError, Problem
+from .errors import Problem
 from .model import category_name
+from .store import code_version
 from .themes import Theme
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -14,7 +14,7 @@ import pytest
 from generator import build as build_module
 from generator import cache, content, delta, exports, load, lunrcompat, output, refs, search, store
 from generator.build import Builder, build
-from generator.cache import CACHE_DIR
+from generator.store import CACHE_DIR
 from generator.errors import InputError
 from watchkit import ROOT, SEED_NAME, assert_same_as_fresh, tree
 
