@@ -209,9 +209,11 @@ class Builder(Imports, Quick, Maker):
             # started_ns, so the next build cannot take the fast path until it has looked again.
             self.inputs_key = cache.digest(settings, content) if importer is not None or lazy else inputs
             self.inputs_ns = started_ns
+            # What the imports before wrote may not be what this build used (a hand edit since, that the
+            # dates could not tell): only what this one's import wrote is kept (see settled).
+            self.written = {}
             if importer is not None:
                 self.note_written(importer, wrote, site)
-            self.forget_settled()
         self.later.append(keys)
         if not self.quick_imports:
             self.catch_up()

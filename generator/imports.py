@@ -37,14 +37,14 @@ class Imports(Inputs):
     def note_written(self, importer: content.Importer, wrote_ns: int, site: Site | None) -> None:
         """Keep the stamps and digests of the files the import wrote, for settled, and the papers it wrote
         in the paper cache (read back and compared, not parsed, until their dates can be trusted)."""
-        report, written, prefix = importer.report, self.written, f"{self.site_dir}/"  # (no Path per file)
+        report, written, prefix = importer.report, self.written, f"{self.site_dir}{os.sep}"  # (no Path per file)
         for rel in report.deleted:
-            written.pop(prefix + rel, None)
+            written.pop(prefix + rel.replace("/", os.sep), None)
         papers_dir = str(self.site_dir / "content" / "papers")
         by_slug = {p.slug: p for p in site.papers} if site is not None else {}
         memo = self.fps.memo
         for rel in report.written:
-            path = prefix + rel
+            path = prefix + rel.replace("/", os.sep)
             found, stamp = importer.digests.get(path), report.stamps.get(rel)
             if found is None or stamp is None:
                 written.pop(path, None)

@@ -57,21 +57,29 @@ class Forked:
     is run here and now instead."""
 
     def __init__(self, check: Callable[[], bool]):
-        self.pid = 0
+        self.pid, self.answer = 0, None
         if hasattr(os, "fork") and threading.active_count() == 1:
-            self.pid = os.fork()
-            if self.pid == 0:  # the child: answer, and leave without running anything of the parent's
+            try:
+                pid = os.fork()
+            except OSError:  # (no process to spare: a limit on processes, or on memory): checked here
+                pid = -1
+            if pid == 0:  # the child: answer, and leave without running anything of the parent's
                 try:
                     answer = check()
                 except BaseException:
                     answer = False
                 os._exit(0 if answer else 1)
-        self.answer = check() if self.pid == 0 else None
+            self.pid = max(pid, 0)
+        if self.pid == 0:
+            self.answer = check()
 
     def result(self) -> bool:
         if self.answer is None:
-            _, status = os.waitpid(self.pid, 0)
-            self.answer = os.waitstatus_to_exitcode(status) == 0
+            try:
+                _, status = os.waitpid(self.pid, 0)
+                self.answer = os.waitstatus_to_exitcode(status) == 0
+            except ChildProcessError:  # (reaped elsewhere, SIGCHLD ignored): not known, so not in place
+                self.answer = False
         return self.answer
 
     def cancel(self) -> None:
@@ -79,9 +87,9 @@ class Forked:
         if self.answer is None:
             try:
                 os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
             except OSError:
                 pass
-            os.waitpid(self.pid, 0)
             self.answer = False
 
 
@@ -314,8 +322,8 @@ class Inputs:
     def settled(self, now_ns: int) -> bool:
         """Whether the content files' stats, as this build took them, show every change since the last
         build's look. A file changed within a clock tick (RACY_NS) of being looked at could keep its date
-        and size: one dated that close must still hold what an import wrote (read again and compared),
-        and then the look counts as this build's (``now_ns``)."""
+        and size: one dated that close must still hold what the last build's import wrote (``written``:
+        read again and compared), and then the look counts as this build's (``now_ns``)."""
         if self.newest_ns + store.RACY_NS < self.inputs_ns:
             return True
         limit = self.inputs_ns - store.RACY_NS
