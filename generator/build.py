@@ -48,7 +48,6 @@ class Builder(Imports, Quick, Maker):
             Inputs.__init__(self, site_dir, do_import, persistent)
         else:
             self.__dict__.update(vars(start))
-            self.fork = False  # (its next looks are in this process)
         self.parallel = parallel
         self._papers: cache.PaperCache | None = None  # read from the cache only when a build loads content
         self.env_key = ""
@@ -211,9 +210,7 @@ class Builder(Imports, Quick, Maker):
             self.inputs_ns = started_ns
             # What the imports before wrote may not be what this build used (a hand edit since, that the
             # dates could not tell): only what this one's import wrote is kept (see settled).
-            self.written = {}
-            if importer is not None:
-                self.note_written(importer, wrote, site)
+            self.written = self.note_written(importer, wrote, site) if importer is not None else {}
         self.later.append(keys)
         if not self.quick_imports:
             self.catch_up()

@@ -18,7 +18,7 @@ from jinja2 import meta, nodes
 
 from .model import Paper, Site
 from .output import digest as output_digest
-from .store import RACY_NS, digest, file_bytes
+from .store import RACY_NS, digest, holds
 
 PAPER_FIELDS = [f.name for f in dataclasses.fields(Paper)]
 SITE_FIELDS = {f.name for f in dataclasses.fields(Site)} - {"papers"}  # what templates may read cheaply
@@ -234,8 +234,7 @@ class PaperCache:
             return False, None
         if st.st_mtime_ns >= entry[3] - RACY_NS:
             looked = self.stats_ns if path in self.stats else time.time_ns()
-            data = file_bytes(path, st.st_size)
-            if data is None or output_digest(data) != entry[2]:
+            if not holds(path, st.st_size, entry[2]):
                 return False, None
             if looked > entry[3]:  # what it holds is known as of that stat
                 entry[3] = looked

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import merge, slugs, yamlio
-from .store import RACY_NS, STATE_FILE, file_bytes
+from .store import RACY_NS, STATE_FILE, holds
 from .errors import InputError, Problem
 from .output import digest
 from .model import Profile, SeedPaper
@@ -242,8 +242,7 @@ class Importer:
                     existing[path.stem] = dict(known[2])
                     continue
                 looked = time.time_ns()
-                data = file_bytes(str(path), st.st_size) if known[4] else None
-                if data is not None and digest(data) == known[4]:
+                if known[4] and holds(str(path), st.st_size, known[4]):
                     self.parsed[str(path)] = (*known[:3], looked, known[4])
                     existing[path.stem] = dict(known[2])
                     continue

@@ -34,12 +34,11 @@ class Imports(Inputs):
             self._parsed = {path: tuple(entry) for path, entry in found.items() if isinstance(entry[2], dict)}
         return self._parsed
 
-    def note_written(self, importer: content.Importer, wrote_ns: int, site: Site | None) -> None:
-        """Keep the stamps and digests of the files the import wrote, for settled, and the papers it wrote
-        in the paper cache (read back and compared, not parsed, until their dates can be trusted)."""
-        report, written, prefix = importer.report, self.written, f"{self.site_dir}{os.sep}"  # (no Path per file)
-        for rel in report.deleted:
-            written.pop(prefix + rel.replace("/", os.sep), None)
+    def note_written(self, importer: content.Importer, wrote_ns: int, site: Site | None) -> dict[str, tuple]:
+        """The stamps and digests of the files the import wrote (for settled: path -> (stamp, digest)); the
+        papers it wrote go into the paper cache (read back and compared, not parsed, until their dates can
+        be trusted)."""
+        report, written, prefix = importer.report, {}, f"{self.site_dir}{os.sep}"  # (no Path per file)
         papers_dir = str(self.site_dir / "content" / "papers")
         by_slug = {p.slug: p for p in site.papers} if site is not None else {}
         memo = self.fps.memo
@@ -47,7 +46,6 @@ class Imports(Inputs):
             path = prefix + rel.replace("/", os.sep)
             found, stamp = importer.digests.get(path), report.stamps.get(rel)
             if found is None or stamp is None:
-                written.pop(path, None)
                 continue
             written[path] = (tuple(stamp), found)
             paper = by_slug.get(os.path.basename(path)[:-5]) if os.path.dirname(path) == papers_dir else None
@@ -55,6 +53,7 @@ class Imports(Inputs):
                 fp = memo.get(id(paper)) or cache.paper_fingerprint(paper)
                 self.papers.wrote(path, stamp, found, wrote_ns, paper, fp)
         self.dirty = True
+        return written
 
     def plan_import(self, seed_path: Path, content_dir: Path) -> tuple[content.Importer, seed.Reading | None]:
         """The import of the seed, planned: only the entries an edit touched when nothing else changed since

@@ -14,7 +14,6 @@ from typing import Callable, NamedTuple
 
 from . import output, store
 from .config import SiteConfig, find_seed, load_config
-from .output import digest
 from .result import BuildResult
 from .themes import Theme, find_theme, static_files, template_files
 
@@ -111,8 +110,8 @@ class Inputs:
             # path -> ((inode, mtime_ns, size), read at, digest): see file_digest
             self.digests: dict[str, tuple] = {str(path): ((int(a), int(b), int(c)), int(at), str(d))
                                               for path, ((a, b, c), at, d) in data.get("digests", {}).items()}
-            # content file -> ((inode, mtime_ns, size), digest) as an import wrote it, while its date is too
-            # recent to trust (see settled)
+            # content file -> ((inode, mtime_ns, size), digest) as the last build's import wrote it (see
+            # settled)
             self.written: dict[str, tuple] = {str(path): ((int(a), int(b), int(c)), str(d))
                                               for path, ((a, b, c), d) in data.get("written", {}).items()}
         except (TypeError, ValueError, AttributeError):
@@ -133,11 +132,10 @@ class Inputs:
         self.verified = False  # verify() found the output folder as the last build left it, since then
         self.trusted = False  # this build need not look at the output files it keeps (see verify)
         self.looked: Look | None = None  # a look taken for the next build to start from (see oneshot.py)
-        self.fork = False  # whether look_at may check the output in another process (see Forked)
 
-    def look_at(self, hints: list[str] | None = None) -> Look:
+    def look_at(self, hints: list[str] | None = None, fork: bool = False) -> Look:
         """Read site.yaml, resolve the theme, and take the digests of what the build reads (``hints``: see
-        Builder.build). In watch, when the watcher names only the seed and content files as changed, the
+        Builder.build; ``fork``: a one-shot build may check the output in another process, see Forked). In watch, when the watcher names only the seed and content files as changed, the
         import runs without digesting megabytes first (``lazy``): the digests are taken after the rebuild
         is reported (catch_up)."""
         start = time.perf_counter()
@@ -151,7 +149,7 @@ class Inputs:
             self.trusted, self.out = False, out
         theme = find_theme(site_dir, config.theme)  # a missing theme fails before anything is read
         static = static_files(theme)
-        forked = Forked(lambda: self.intact(out, static)) if self.fork and len(self.outputs) >= FORK_MIN else None
+        forked = Forked(lambda: self.intact(out, static)) if fork and len(self.outputs) >= FORK_MIN else None
         try:
             content_dir = site_dir / "content"
             self.newest_ns = 0
@@ -180,16 +178,11 @@ class Inputs:
     def unchanged(self, look: Look) -> BuildResult | None:
         """The build's result when nothing it reads has changed since the last one and the output is all in
         place (it then stops, having loaded nothing); None when there is work to do."""
-        if look.lazy or look.inputs != self.inputs_key:
-            if look.forked is not None:
-                look.forked.cancel()
-            return None
-        # (while the output's stats are taken in the other process, the content files an import just wrote are read back)
-        if not self.settled(look.started_ns):
-            if look.forked is not None:
-                look.forked.cancel()
-            return None
-        if not (look.forked.result() if look.forked is not None else self.intact(look.out, look.static)):
+        # (while the output's stats are taken in the other process, the files an import just wrote are read back)
+        same = not look.lazy and look.inputs == self.inputs_key and self.settled(look.started_ns)
+        if look.forked is not None and not same:
+            look.forked.cancel()
+        if not same or not (look.forked.result() if look.forked is not None else self.intact(look.out, look.static)):
             return None
         kept = output.WriteStats(unchanged=len(self.outputs) + len(look.static))
         return BuildResult(site=None, pages=self.page_count, stats=kept, seconds=time.perf_counter() - look.start,
@@ -333,8 +326,7 @@ class Inputs:
             known = self.written.get(path)
             if known is None or known[0] != (st.st_ino, st.st_mtime_ns, st.st_size):
                 return False
-            data = store.file_bytes(path, st.st_size)
-            if data is None or digest(data) != known[1]:
+            if not store.holds(path, st.st_size, known[1]):
                 return False
         self.inputs_ns = now_ns
         self.forget_settled()

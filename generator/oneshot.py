@@ -17,8 +17,7 @@ def build(site_dir: Path, do_import: bool = True) -> BuildResult:
     page) is skipped using .scholarsite-cache/; the output is always the same as a build from scratch.
     """
     inputs = Inputs(site_dir, do_import=do_import)
-    inputs.fork = True
-    look = inputs.look_at()
+    look = inputs.look_at(fork=True)
     result = inputs.unchanged(look)
     if result is not None:
         inputs.save_state()

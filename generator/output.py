@@ -414,14 +414,8 @@ def unchanged_file(path: str, size: int) -> bool:
 def in_place(out: Path, manifest: dict[str, str], made: dict[str, list]) -> bool:
     """Whether every file of ``made`` (path -> [fingerprint, digest, size]) is in ``out`` with its size and
     its digest in the manifest (22,625 files at 10,000 papers: one stat each, no more)."""
-    prefix, lstat, regular = f"{out}/", os.lstat, stat.S_ISREG
-    try:
-        for path, (_, digest, size) in made.items():
-            if manifest.get(path) != digest:
-                return False
-            st = lstat(prefix + path)
-            if st.st_size != size or not regular(st.st_mode):
-                return False
-    except OSError:
-        return False
+    prefix = f"{out}/"
+    for path, (_, digest, size) in made.items():
+        if manifest.get(path) != digest or not unchanged_file(prefix + path, size):
+            return False
     return True

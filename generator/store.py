@@ -12,6 +12,8 @@ import json
 import os
 from pathlib import Path
 
+from .output import digest as digest_of_file
+
 CACHE_DIR = ".scholarsite-cache"
 CACHE_FILE = "build.json"  # what each output was made from, and the inputs of the last build
 PAPERS_FILE = "papers.json"  # parsed paper files (read only when a build has to load the content)
@@ -36,6 +38,13 @@ def digest(*parts: str | bytes) -> str:
     if parts:
         found.update(b"\x00")
     return found.hexdigest()[:32]
+
+
+def holds(path: str, size: int, found: str) -> bool:
+    """Whether a file holds exactly ``size`` bytes whose output.digest is ``found`` (how a file written or
+    read too recently for its date to be trusted is checked again)."""
+    data = file_bytes(path, size)
+    return data is not None and digest_of_file(data) == found
 
 
 def file_bytes(path: str, size: int) -> bytes | None:
