@@ -151,23 +151,35 @@ ACTIVE_RE = re.compile(r"[\\\[\]]")
 AUTOLINK_LIKE_RE = re.compile(r"<[^<>\x00-\x20]*>")
 ENTITY_LIKE_RE = re.compile(r"&(?:#|[a-z][a-z0-9]*;)", re.I)
 INTRAWORD_RE = re.compile(r"(?<=[^\W_])_+(?=[^\W_])")
+# A single star between ASCII letters or digits ('p*p', '3*3') both opens and closes emphasis (CommonMark's
+# flanking rules): when every star of the paragraph is one, they pair up in order, and an odd last one is text.
+INTRAWORD_STAR_RE = re.compile(r"(?<=[A-Za-z0-9])\*(?=[A-Za-z0-9])")
+# markdown-it's isWhiteSpace (what dollarmath asks of the characters beside a dollar) as a set of characters:
+# importing it would import all of markdown-it (tests/unit/test_linkify_pretest.py checks that they agree).
+MD_WHITESPACE = frozenset("\t\n\x0b\x0c\r \xa0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))))
 
 
 def quick_render(text: str) -> str | None:
-    """What ``parser().render(text)`` makes, for the usual abstract (one paragraph of text, links and
-    ``$math$``), without running markdown-it over all of it; None for anything else (then markdown-it
-    renders it). Math is found as dollarmath's inline rule finds it (math_spans); the text between is
-    escaped as markdown-it escapes text, and a piece where a link may be is rendered by markdown-it's own
-    inline parser (it is parsed the same alone as in the paragraph: links start after the last token)."""
+    """What ``parser().render(text)`` makes, for the usual abstract (one paragraph of text, links, ``$math$``
+    and stars between letters), without running markdown-it over all of it; None for anything else (then
+    markdown-it renders it). Math is found as dollarmath's inline rule finds it (math_spans); the text
+    between is escaped as markdown-it escapes text, and a piece where a link may be is rendered by
+    markdown-it's own inline parser (it is parsed the same alone as in the paragraph: links start after the
+    last token). Stars between letters or digits become emphasis in pairs (emphasis_stars)."""
     if not text[0].isalpha() or text[-1].isspace() or BLOCK_BREAK_RE.search(text):
         return None  # (one line that starts like no block but a paragraph, and ends with no space)
-    parts: list[str] = []
-    at = 0
     spans = math_spans(text)
-    for start, stop, double, latex in [*spans, (len(text), len(text), False, "")]:
-        piece = text[at:start]
+    bounds = [*spans, (len(text), len(text), False, "")]
+    pieces = []
+    at = 0
+    for start, stop, _, _ in bounds:
+        pieces.append(text[at:start])
+        at = stop
+    stars = emphasis_stars(pieces)
+    parts: list[str] = []
+    for piece, (start, _, double, latex) in zip(pieces, bounds):
         if piece:
-            if NOT_PLAIN_RE.search(piece) and not inert(piece, text):
+            if NOT_PLAIN_RE.search(piece) and not inert(piece, text, stars):
                 return None
             if LINK_HINT_RE.search(piece):
                 if "$" in piece:
@@ -178,22 +190,37 @@ def quick_render(text: str) -> str | None:
                 parts.append(linked)
             else:
                 parts.append(escape(piece))
+            if stars and "*" in piece:
+                parts[-1] = re.sub(r"\*", lambda _: next(stars), parts[-1])
         if latex:
             tag = "div" if double else "span"
             parts.append(f'<{tag} class="math inline">{_mathml(latex.strip(), "inline")}</{tag}>')
-        at = stop
     return "<p>" + "".join(parts) + "</p>\n"
 
 
-def inert(piece: str, text: str) -> bool:
+def emphasis_stars(pieces: list[str]):
+    """What each star of the paragraph's text (``pieces``: the text between math) becomes, in order, when
+    every one is a single star between ASCII letters or digits and no word with a star may hold a link:
+    ``<em>`` and ``</em>`` in turn (each such star may open and close emphasis, and a closer takes the
+    nearest opener), an odd last one staying a star; None otherwise (inert decides)."""
+    count = sum(piece.count("*") for piece in pieces)
+    if count < 2 or count != sum(len(INTRAWORD_STAR_RE.findall(piece)) for piece in pieces):
+        return None
+    if any(LINK_HINT_RE.search(word) for piece in pieces if "*" in piece for word in piece.split(" ") if "*" in word):
+        return None  # (linkify, which a star splits the text for, decides)
+    return iter(["<em>", "</em>"] * (count // 2) + ["*"] * (count % 2))
+
+
+def inert(piece: str, text: str, stars=None) -> bool:
     """Whether every mark NOT_PLAIN_RE finds in ``piece`` (text between math in ``text``) is one markdown-it
     leaves as text: a backtick or star when all of the paragraph's form one run (a code span needs a
     closing run, emphasis a second delimiter run); '<' and '&' when nothing in the paragraph looks like an
     autolink or an entity; an underscore between letters or digits, or inside a word that is a plain web
-    address (SIMPLE_LINK_RE: linkify takes the word whole). No escapes, brackets or line breaks."""
+    address (SIMPLE_LINK_RE: linkify takes the word whole). Stars are left to quick_render when
+    ``stars`` (see emphasis_stars). No escapes, brackets or line breaks."""
     if ACTIVE_RE.search(piece):
         return False
-    for mark in "`*":
+    for mark in "`" if stars else "`*":
         if mark in piece and mark * text.count(mark) not in text:
             return False
     if "<" in piece and AUTOLINK_LIKE_RE.search(text) or "&" in piece and ENTITY_LIKE_RE.search(text):
@@ -252,9 +279,7 @@ def math_spans(src: str) -> list[tuple[int, int, bool, str]]:
     (allow_space=False, allow_digits=False, double_inline=True) takes them when markdown-it's inline parser
     tries it at every dollar it reaches (one it rejects is text, and the next is tried)."""
     if "$" not in src:
-        return []  # (and markdown-it is not imported for a text it need not parse)
-    from markdown_it.common.utils import isWhiteSpace
-
+        return []
     def escaped(at: int) -> bool:  # dollarmath's is_escaped, index for index
         backslashes = 0
         while at >= 0:
@@ -269,7 +294,7 @@ def math_spans(src: str) -> list[tuple[int, int, bool, str]]:
     pos = 0
     while (p := src.find("$", pos)) >= 0:
         pos = p + 1
-        if p + 1 >= len(src) or isWhiteSpace(ord(src[p + 1])) or src[p - 1].isdigit() or escaped(p):
+        if p + 1 >= len(src) or src[p + 1] in MD_WHITESPACE or src[p - 1].isdigit() or escaped(p):
             continue
         double = src[p + 1] == "$"
         end, look = -1, p + 1 + double
@@ -285,7 +310,7 @@ def math_spans(src: str) -> list[tuple[int, int, bool, str]]:
                 found += 1
             end = found
             break
-        if end < 0 or isWhiteSpace(ord(src[end - 1])) or (end + 1 < len(src) and src[end + 1].isdigit()):
+        if end < 0 or src[end - 1] in MD_WHITESPACE or (end + 1 < len(src) and src[end + 1].isdigit()):
             continue
         latex = src[p + 2:end - 1] if double else src[p + 1:end]
         if latex:
