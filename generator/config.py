@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -56,6 +55,7 @@ def load_config(site_dir: Path) -> SiteConfig:
     for key, value in data.items():
         line = lines.get(str(key), 1)
         if key not in KEYS:
+            import difflib  # (only for a mistake)
             close = difflib.get_close_matches(str(key), KEYS, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(KEYS)}"
             problems.append(Problem(CONFIG_FILE, line, f"unknown key '{key}'; {hint}"))

@@ -6,14 +6,13 @@ config.py, themes.py, output.py), the rest of the builder only when there is wor
 from __future__ import annotations
 
 import os
-import signal
-import threading
 import time
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 from . import output, store
 from .config import SiteConfig, find_seed, load_config
+from .forked import Forked
 from .result import BuildResult
 from .themes import Theme, find_theme, static_files, template_files
 
@@ -47,49 +46,6 @@ class Look(NamedTuple):
     settings: str  # a digest of what the build reads besides seed and content
     inputs: str  # a digest of everything it reads ("" when lazy)
     forked: Forked | None  # intact(), checked in another process meanwhile
-
-
-class Forked:
-    """A check run in a forked process while this one goes on (the other core takes the stats of the
-    22,625 output files of a 10,000-paper site while this one takes the content's); its answer comes back
-    as the exit status. Where there is no fork, or other threads run (a fork would copy their locks), it
-    is run here and now instead."""
-
-    def __init__(self, check: Callable[[], bool]):
-        self.pid, self.answer = 0, None
-        if hasattr(os, "fork") and threading.active_count() == 1:
-            try:
-                pid = os.fork()
-            except OSError:  # (no process to spare: a limit on processes, or on memory): checked here
-                pid = -1
-            if pid == 0:  # the child: answer, and leave without running anything of the parent's
-                try:
-                    answer = check()
-                except BaseException:
-                    answer = False
-                os._exit(0 if answer else 1)
-            self.pid = max(pid, 0)
-        if self.pid == 0:
-            self.answer = check()
-
-    def result(self) -> bool:
-        if self.answer is None:
-            try:
-                _, status = os.waitpid(self.pid, 0)
-                self.answer = os.waitstatus_to_exitcode(status) == 0
-            except ChildProcessError:  # (reaped elsewhere, SIGCHLD ignored): not known, so not in place
-                self.answer = False
-        return self.answer
-
-    def cancel(self) -> None:
-        """The answer is not needed: stop the check."""
-        if self.answer is None:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
-            except OSError:
-                pass
-            self.answer = False
 
 
 class Inputs:

@@ -9,14 +9,17 @@ from pathlib import Path
 
 import jinja2
 
-from . import cache, content, exports, output, pages, patch, reads, refs, render
+from . import cache, content, exports, markup, output, pages, patch, reads, refs, render
 from .config import SiteConfig
 from .errors import InputError, Problem
+from .forked import Forked
 from .model import Paper, Site
 from .output import unchanged_file
 from .pipeline import render_page, search_files
 
 PARALLEL_MIN = 400  # pages: below this, starting worker processes costs more than it saves
+SHARE_MIN = 40  # pages: from this many below PARALLEL_MIN, a forked process renders SHARE of them
+SHARE = 0.3  # (it also makes the search data, while this one stages the import and makes the exports)
 _JOB: tuple = ()  # what forked render workers inherit: (environment, common context, pages, site)
 
 
@@ -244,6 +247,37 @@ class Maker:
         outputs.update({p: self.outputs[p] for p in kept if p in self.outputs})
         self.outputs = outputs
 
+    def render_shared(self, env: jinja2.Environment, common: dict, todo: list[pages.Page], site: Site,
+                      need_search: bool, sink, meanwhile, cores: bool) -> dict[str, bytes]:
+        """render() for fewer pages than are worth worker processes: a forked process (forked.py: a few
+        milliseconds, where a pool of workers takes tens) makes the search data and, from SHARE_MIN pages
+        on, renders the last SHARE of them (the paper pages), while this one stages the import's files,
+        makes the exports and renders the rest. What both render needs is imported before the fork (see
+        markup.prepare). The pages reach ``sink`` in order, as if rendered here."""
+        share = int(len(todo) * SHARE) if self.parallel and cores and len(todo) >= SHARE_MIN else 0
+        helper = None
+        if share or (need_search and self.parallel and cores):
+            if share:
+                markup.prepare([site.bio, *(paper.abstract for paper in site.papers)])
+            helper = Forked(lambda: (search_files(site, self.search_cache) if need_search else {},
+                                     [render_page(env, common, page) for page in todo[len(todo) - share:]]))
+            if not helper.forked:
+                helper, share = None, 0
+            elif share:
+                self.workers = 2
+        try:
+            meanwhile()
+            rendered = [render_page(env, common, page) for page in todo[:len(todo) - share]]
+            searched, last = helper.result() if helper is not None else ({}, [])
+        finally:
+            if helper is not None:
+                helper.cancel()
+        for page, data in zip(todo, [*rendered, *last]):
+            sink(page.path, data)
+        if helper is None and need_search:
+            searched = search_files(site, self.search_cache)
+        return searched
+
     def render(self, env: jinja2.Environment, common: dict, todo: list[pages.Page], site: Site,
                need_search: bool, sink, meanwhile) -> dict[str, bytes]:
         """Render the pages that changed into ``sink(path, data)`` (in worker processes when there are many,
@@ -253,15 +287,13 @@ class Maker:
         if not (self.parallel and workers > 1 and len(todo) >= PARALLEL_MIN and threading.active_count() == 1
                 and fork_available()):
             self.workers = 1
-            meanwhile()
             if not self.quick_imports:
+                return self.render_shared(env, common, todo, site, need_search, sink, meanwhile, workers > 1)
+            meanwhile()
+            with reads.recording():  # watch: note what each page reads (see reads.py)
                 for page in todo:
-                    sink(page.path, render_page(env, common, page))
-            else:  # watch: note what each page reads (see reads.py)
-                with reads.recording():
-                    for page in todo:
-                        data, self.rendered_reads[page.path] = reads.record(lambda: render_page(env, common, page))
-                        sink(page.path, data)
+                    data, self.rendered_reads[page.path] = reads.record(lambda: render_page(env, common, page))
+                    sink(page.path, data)
             return search_files(site, self.search_cache) if need_search else {}
         import multiprocessing  # (only builds with many pages to render start worker processes)
         from concurrent.futures import ProcessPoolExecutor

@@ -6,6 +6,8 @@ import html
 import importlib.util
 import re
 import sys
+import types
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
@@ -64,23 +66,60 @@ def _mathml(latex: str, display: str) -> str:
 
 @lru_cache(maxsize=1)
 def latex_converter() -> Callable[..., str]:
-    """latex2mathml's convert, imported when first needed. The package's __init__ only sets __version__
-    from the installed metadata, and importing importlib.metadata for that takes 20 ms (4% of a 50-paper
-    build): the package is set up without running it, and reads its version when asked. Should its
-    modules ever need more of it, the import fails and the package is imported as usual."""
+    """latex2mathml's convert, imported when first needed, without two imports it makes and does not
+    use. The package's __init__ only sets __version__ from the installed metadata (importing
+    importlib.metadata for that takes 20 ms): the package is set up without running it, and reads its
+    version when asked. Its converter takes ``unescape`` from xml.sax.saxutils, which imports
+    urllib.request (and with it http.client, email and ssl: 15 ms) for a function the converter does not
+    call: urllib.request is imported when first used (Deferred). Should the package's modules ever need
+    more of its __init__, the import fails and the package is imported as usual."""
     if "latex2mathml" not in sys.modules:
         spec = importlib.util.find_spec("latex2mathml")
         if spec is not None and spec.submodule_search_locations:
             package = importlib.util.module_from_spec(spec)
             package.__getattr__ = _latex2mathml_version  # type: ignore[attr-defined]
             sys.modules["latex2mathml"] = package
-    try:
-        from latex2mathml.converter import convert
-    except ImportError:
-        for name in [name for name in sys.modules if name.partition(".")[0] == "latex2mathml"]:
-            del sys.modules[name]
-        from latex2mathml.converter import convert
+    with Deferred.standing_in("urllib.request"):
+        try:
+            from latex2mathml.converter import convert
+        except ImportError:
+            for name in [name for name in sys.modules if name.partition(".")[0] == "latex2mathml"]:
+                del sys.modules[name]
+            from latex2mathml.converter import convert
     return convert
+
+
+class Deferred(types.ModuleType):
+    """A stand-in for a module, imported for real when any of its attributes is first asked for."""
+
+    def __getattr__(self, name: str):
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+    @classmethod
+    @contextmanager
+    def standing_in(cls, name: str):
+        """Within the block, an import of ``name`` (not imported yet) gets a stand-in; after it, the next
+        import of it imports it."""
+        if name in sys.modules:
+            yield
+            return
+        parent, _, child = name.rpartition(".")
+        stand_in = sys.modules[name] = cls(name)
+        setattr(importlib.import_module(parent), child, stand_in)  # (what an import sets, for 'parent.child')
+        try:
+            yield
+        finally:
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+
+
+def prepare(texts) -> None:
+    """Import what rendering ``texts`` needs (latex2mathml when any has math), so that processes forked
+    afterwards to render them share it instead of each importing it."""
+    if any("$" in text and math_spans(text) for text in texts):
+        latex_converter()
 
 
 def _latex2mathml_version(name: str) -> str:

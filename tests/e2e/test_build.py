@@ -230,19 +230,3 @@ def test_the_output_checked_in_another_process_still_notices_a_file_deleted_or_e
     page.write_text(text + "<!-- edited by hand -->", encoding="utf-8")
     assert "(1 written, " in build_forked() and page.read_text(encoding="utf-8") == text
     assert "(0 written, " in build_forked()
-
-
-def test_the_forked_check_answers_as_the_check_in_place_even_when_no_process_can_be_forked(monkeypatch):
-    from generator import inputs
-
-    assert inputs.Forked(lambda: True).result() is True and inputs.Forked(lambda: False).result() is False
-
-    def no_fork():
-        raise OSError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(os, "fork", no_fork)
-    checked: list[bool] = []
-    forked = inputs.Forked(lambda: checked.append(True) or True)
-    assert checked == [True] and forked.result() is True
-    forked.cancel()  # (nothing to stop)
-    assert forked.result() is True

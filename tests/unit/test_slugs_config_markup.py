@@ -87,6 +87,17 @@ def test_math_in_a_fresh_process_converts_and_latex2mathml_still_knows_its_versi
     assert done.stdout.split() == ["True", "False", "True"]
 
 
+def test_math_in_a_fresh_process_does_not_import_the_web_client_and_saxutils_still_finds_it():
+    """xml.sax.saxutils, which the converter imports, imports urllib.request (and http.client, email, ssl)
+    for a function the converter does not call: it stands deferred (markup.Deferred) until first used."""
+    script = ("import sys; from generator import markup; html = markup.render(r'about $O(\\sqrt{s})$ more');"
+              "print('<msqrt>' in html, 'http.client' in sys.modules, 'urllib.request' in sys.modules);"
+              "import xml.sax.saxutils as su; print(su.urllib.request.url2pathname('a%20b'));"
+              "import urllib.request; print(urllib.request.Request('http://x.org/a').host, 'http.client' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False", "False", "a", "b", "x.org", "True"]
+
+
 def test_a_plain_abstract_is_rendered_without_importing_markdown_it():
     """Its import and setup are a tenth of a 50-paper build: links, math and stars between letters (the
     real seed's 'p*p ... 3*3') are rendered without it."""

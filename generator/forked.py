@@ -1,0 +1,101 @@
+"""Work done in a forked process while this one goes on, so that a build uses both cores without the cost
+of starting a worker (a fork of a process that has imported everything takes a few milliseconds). What
+the work returns comes back through a pipe, marshalled: bytes, strings, numbers, lists, tuples, dicts.
+
+Where there is no fork, other threads run (a fork would copy their locks), the fork fails (a limit on
+processes or memory), or the child gives no answer (its work raised, it was killed), the work is done in
+this process when its result is asked for, and raises here what it raises."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import signal
+import threading
+from typing import Any, Callable
+
+# Whether forks may be made at all (the tests turn them off to check that the work done in place answers
+# the same).
+ENABLED = True
+
+
+class Forked:
+    """``work()`` in a forked process; ``result()`` waits for what it returned, ``cancel()`` stops it."""
+
+    def __init__(self, work: Callable[[], Any]):
+        self.work = work
+        self.pid = 0
+        self.pipe = -1
+        self.done = False
+        self.value: Any = None
+        self.status = -1  # the child's exit status once reaped (0: it answered)
+        if not (ENABLED and hasattr(os, "fork") and threading.active_count() == 1):
+            return
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:  # the child: answer, and leave without running anything of the parent's (atexit, buffers)
+            code = 1
+            try:
+                os.close(read)
+                view = memoryview(marshal.dumps(work()))
+                while view:
+                    view = view[os.write(write, view):]
+                code = 0
+            except BaseException:  # (the parent does the work itself, and sees the error)
+                pass
+            os._exit(code)
+        os.close(write)
+        self.pid, self.pipe = pid, read
+
+    @property
+    def forked(self) -> bool:
+        """Whether the work runs in another process (False: result() will do it here)."""
+        return self.pid != 0
+
+    def result(self) -> Any:
+        if self.done:
+            return self.value
+        answered = False
+        if self.pid:
+            chunks = []
+            try:
+                while chunk := os.read(self.pipe, 1 << 20):
+                    chunks.append(chunk)
+            except BaseException:  # (e.g. Ctrl-C): the child goes too
+                self.cancel_child(kill=True)
+                raise
+            self.cancel_child(kill=False)
+            answered = self.status == 0
+            if answered:
+                try:
+                    self.value = marshal.loads(b"".join(chunks))
+                except (EOFError, ValueError, TypeError):
+                    answered = False
+        if not answered:
+            self.value = self.work()
+        self.done = True
+        return self.value
+
+    def cancel(self) -> None:
+        """The result is not needed: the child is stopped and reaped (and nothing is done here)."""
+        self.cancel_child(kill=True)
+        self.done = True
+
+    def cancel_child(self, kill: bool) -> None:
+        self.status = -1
+        if not self.pid:
+            return
+        pid, self.pid = self.pid, 0
+        os.close(self.pipe)
+        try:
+            if kill:
+                os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+            self.status = os.waitstatus_to_exitcode(status)
+        except OSError:  # (reaped elsewhere, SIGCHLD ignored): no answer
+            pass

@@ -1,0 +1,51 @@
+"""A site with fewer pages than are worth worker processes: a forked process renders the last share of
+the pages and makes the search data (make.render_shared, forked.py). What it makes is what one process
+makes, and a mistake in a page it renders is reported as one process reports it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from generator import forked
+from generator.build import Builder
+from generator.errors import InputError
+from watchkit import REAL_SEED, ROOT, assert_same_as_fresh
+
+
+pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: nothing is forked")
+
+
+def test_a_site_rendered_with_a_forked_share_is_the_site_one_process_renders(site_factory, tmp_path):
+    site = site_factory(REAL_SEED.read_bytes(), "title: T\nbase_url: https://example.org/me/\n", REAL_SEED.name)
+    code = ("import sys; from pathlib import Path; from generator import build as b; "
+            "print(b.Builder(Path(sys.argv[1]), persistent=False).build().workers)")
+    done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2"]  # (138 pages: this process and the forked one rendered them)
+    page = (site / "output/papers/fast-and-accurate-model-scaling/index.html").read_text(encoding="utf-8")
+    assert "<msqrt>" in page  # (a paper page of the forked share, with math)
+    assert_same_as_fresh(site, tmp_path)
+
+
+def test_a_mistake_in_a_page_of_the_forked_share_is_reported_as_one_process_reports_it(site_factory,
+                                                                                          monkeypatch):
+    site = site_factory(REAL_SEED.read_bytes(), "title: T\n", REAL_SEED.name)
+    (site / "templates").mkdir()
+    paper = (ROOT / "themes/scholar/templates/paper.html").read_text(encoding="utf-8")
+    oldest = "{% if paper.date.year < 2015 %}{{ 1 / 0 }}{% endif %}"  # (the last paper pages rendered)
+    (site / "templates" / "paper.html").write_text(paper.replace("{% block main %}", "{% block main %}" + oldest),
+                                                   encoding="utf-8")
+    problems = []
+    for enabled in (True, False):
+        monkeypatch.setattr(forked, "ENABLED", enabled)
+        builder = Builder(site, persistent=False)
+        with pytest.raises(InputError) as err:
+            builder.build()
+        problems.append([str(p) for p in err.value.problems])
+    assert problems[0] == problems[1] and "paper.html" in problems[0][0]
+    assert not (site / "output").exists()
