@@ -61,7 +61,8 @@ def tree(folder: Path) -> dict[str, bytes]:
 def fresh_output(site: Path, scratch: Path) -> dict[str, bytes]:
     """The output a from-scratch build of a copy of ``site`` (its current inputs) makes: no cache, no output."""
     copy = scratch / f"fresh-{time.monotonic_ns()}"
-    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("output", ".scholarsite-cache"))
+    # (.output.retired: what a running watcher frees meanwhile, see quick.free)
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("output", ".scholarsite-cache", ".output.retired"))
     build(copy)
     made = tree(copy / "output")
     # ...which is also what the plain pipeline, with no cache or fingerprint at all, renders

@@ -4,15 +4,13 @@ makes, and a mistake in a page it renders is reported as one process reports it.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 
 import pytest
 
-from generator import forked
-from generator.build import Builder
-from generator.errors import InputError
 from watchkit import REAL_SEED, ROOT, assert_same_as_fresh
 
 
@@ -32,20 +30,28 @@ def test_a_site_rendered_with_a_forked_share_is_the_site_one_process_renders(sit
     assert_same_as_fresh(site, tmp_path)
 
 
-def test_a_mistake_in_a_page_of_the_forked_share_is_reported_as_one_process_reports_it(site_factory,
-                                                                                          monkeypatch):
+def test_a_mistake_in_a_page_of_the_forked_share_is_reported_as_one_process_reports_it(site_factory):
     site = site_factory(REAL_SEED.read_bytes(), "title: T\n", REAL_SEED.name)
     (site / "templates").mkdir()
     paper = (ROOT / "themes/scholar/templates/paper.html").read_text(encoding="utf-8")
-    oldest = "{% if paper.date.year < 2015 %}{{ 1 / 0 }}{% endif %}"  # (the last paper pages rendered)
+    oldest = "{% if paper.date.year < 2015 %}{{ 1 / 0 }}{% endif %}"  # (among the last paper pages rendered)
     (site / "templates" / "paper.html").write_text(paper.replace("{% block main %}", "{% block main %}" + oldest),
                                                    encoding="utf-8")
-    problems = []
-    for enabled in (True, False):
-        monkeypatch.setattr(forked, "ENABLED", enabled)
-        builder = Builder(site, persistent=False)
-        with pytest.raises(InputError) as err:
-            builder.build()
-        problems.append([str(p) for p in err.value.problems])
-    assert problems[0] == problems[1] and "paper.html" in problems[0][0]
+    code = ("import json, sys; from pathlib import Path; from generator import build as b, errors, forked, make; "
+            "made = []\n"
+            "class Noted(forked.Forked):\n"
+            "    def __init__(self, work):\n"
+            "        super().__init__(work); made.append(self.forked)\n"
+            "make.Forked = Noted; problems = []\n"
+            "for enabled in (True, False):\n"
+            "    forked.ENABLED = enabled\n"
+            "    try: b.Builder(Path(sys.argv[1]), persistent=False).build()\n"
+            "    except errors.InputError as err: problems.append([str(p) for p in err.problems])\n"
+            "print(json.dumps([made, problems]))")
+    done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    made, problems = json.loads(done.stdout)
+    assert made == [True, False]  # (forked, then not)
+    assert len(problems) == 2 and problems[0] == problems[1] and "paper.html" in problems[0][0]
     assert not (site / "output").exists()

@@ -7,7 +7,15 @@ import signal
 
 import pytest
 
+from generator import forked
 from generator.forked import Forked
+
+
+@pytest.fixture(autouse=True)
+def alone(monkeypatch):
+    """Forked forks only a process with one thread (a fork copies the locks other threads hold): threads
+    other tests of the session left running do not touch what these forks do."""
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
 
 
 def test_the_child_s_answer_comes_back_whole():
@@ -54,8 +62,9 @@ def test_when_no_process_can_be_forked_the_work_is_done_here_when_asked_for(monk
 
 
 def test_a_cancelled_child_is_stopped_and_reaped():
-    forked = Forked(lambda: signal.pause())
-    pid = forked.pid
-    forked.cancel()
+    waiting = Forked(lambda: signal.pause())
+    pid = waiting.pid
+    assert pid > 0
+    waiting.cancel()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # (reaped already: no zombie left)
