@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
-from . import cache, delta, output, pages, patch, refs, render, search, store
+from . import cache, delta, output, pages, patch, refs, render, store
 from .errors import InputError, Problem
 from .imports import Imports
 from .inputs import Inputs
@@ -20,6 +21,9 @@ from .pipeline import check_unique
 from .quick import Quick
 from .result import BuildResult
 from .themes import Theme
+
+if TYPE_CHECKING:
+    from . import search
 
 
 @dataclass
@@ -55,7 +59,7 @@ class Builder(Imports, Quick, Maker):
         self.templates: cache.Templates | None = None
         self.known: dict[int, tuple] = {}  # id(paper) -> (paper, fingerprint), for papers still in memory
         self.workers = 1
-        self.search_cache = search.Cache()
+        self._search_cache = None  # (see search_cache)
         self.fps = cache.Fingerprints({})
         self._parsed: dict[str, tuple] | None = None  # content files imports read (see Importer, parsed)
         self.parsed_changed = False
@@ -78,6 +82,20 @@ class Builder(Imports, Quick, Maker):
         self.same: set[int] = set()  # the positions of the pages swapped (see swapped) will not change
         self.swap: patch.Swap | None = None  # and what swaps their papers
         self.rendered_reads: dict[str, dict[int, int]] = {}
+
+    @property
+    def search_cache(self) -> search.Cache:
+        """What making the search data keeps for the next time (made when first needed: the search modules
+        are imported only where the search data is made, in a small site's forked process)."""
+        if self._search_cache is None:
+            from . import search
+
+            self._search_cache = search.Cache()
+        return self._search_cache
+
+    @search_cache.setter
+    def search_cache(self, cache: search.Cache | None) -> None:
+        self._search_cache = cache
 
     def environment(self, theme: Theme, key: str) -> tuple[jinja2.Environment, cache.Templates]:
         """The Jinja environment, reused (templates stay compiled) while no template file changes (``key``:

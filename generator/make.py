@@ -19,7 +19,7 @@ from .pipeline import render_page, search_files
 
 PARALLEL_MIN = 400  # pages: below this, starting worker processes costs more than it saves
 SHARE_MIN = 40  # pages: from this many below PARALLEL_MIN, a forked process renders SHARE of them
-SHARE = 0.3  # (it also makes the search data, while this one stages the import and makes the exports)
+SHARE = 0.25  # (it also makes the search data, while this one stages the import and makes the exports)
 _JOB: tuple = ()  # what forked render workers inherit: (environment, common context, pages, site)
 
 
@@ -251,7 +251,7 @@ class Maker:
                       need_search: bool, sink, meanwhile, cores: bool) -> dict[str, bytes]:
         """render() for fewer pages than are worth worker processes: a forked process (forked.py: a few
         milliseconds, where a pool of workers takes tens) makes the search data and, from SHARE_MIN pages
-        on, renders the last SHARE of them (the paper pages), while this one stages the import's files,
+        on, renders the last SHARE of them (paper pages), while this one stages the import's files,
         makes the exports and renders the rest. What both render needs is imported before the fork (see
         markup.prepare). The pages reach ``sink`` in order, as if rendered here."""
         share = int(len(todo) * SHARE) if self.parallel and cores and len(todo) >= SHARE_MIN else 0
@@ -267,12 +267,13 @@ class Maker:
                 self.workers = 2
         try:
             meanwhile()
-            rendered = [render_page(env, common, page) for page in todo[:len(todo) - share]]
+            for page in todo[:len(todo) - share]:
+                sink(page.path, render_page(env, common, page))
             searched, last = helper.result() if helper is not None else ({}, [])
         finally:
             if helper is not None:
                 helper.cancel()
-        for page, data in zip(todo, [*rendered, *last]):
+        for page, data in zip(todo[len(todo) - share:], last):
             sink(page.path, data)
         if helper is None and need_search:
             searched = search_files(site, self.search_cache)

@@ -5,14 +5,18 @@ redoing only what changed)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
-from . import content, exports, pages, render, search, seed
+from . import content, exports, pages, render, seed
 from .config import SiteConfig, find_seed, load_config
 from .themes import Theme, find_theme, static_files
 from .errors import InputError, Problem
 from .model import Site
+
+if TYPE_CHECKING:
+    from . import search
 
 
 def read_seed(path: Path, site_dir: Path, before: seed.Reading | None = None, data: bytes | None = None
@@ -64,6 +68,8 @@ def check_unique(planned: list[pages.Page]) -> None:
 
 def search_files(site: Site, search_cache: search.Cache | None = None) -> dict[str, bytes]:
     """The search data files (pass the same cache again for a cheap rebuild after a few edits)."""
+    from . import search  # (imported where the search data is made: in a small site's forked process)
+
     return search.build_files(site, search_cache)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import content, exports, output, patch, reads, refs, search
+from . import content, exports, output, patch, reads, refs
 from .config import SiteConfig, load_config
 from .errors import InputError, Problem
 from .load import load_paper
@@ -29,7 +29,7 @@ class Quick:
             try:
                 search_files(self.site, self.search_cache)
             except Exception:  # the next build makes the search data and reports any problem
-                self.search_cache = search.Cache()
+                self.search_cache = None
         self.search_cache.packer.warm()
         try:
             exports.files(self.site, load_config(self.site_dir), [], cite=False)

@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import markup, views
-from .search import script_json
+from .jsontext import script_json
 from .errors import Problem
 from .model import category_name
 from .store import code_version

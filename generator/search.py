@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import operator
 from dataclasses import dataclass, field
 
 from . import lunrindex, lunrpack, views
+from .jsontext import dumps, safe, script_json  # noqa: F401 (script_json: search's API too)
 from .model import Paper, Site, category_name
 
 FIELDS: list[tuple[str, float]] = [("title", 10), ("authors", 5), ("abstract", 1), ("year", 1), ("category", 1)]
@@ -71,22 +71,6 @@ def record(paper: Paper) -> list:
 
 def records(site: Site) -> list[list]:
     return [record(p) for p in site.papers]
-
-
-def dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def script_json(value) -> str:
-    """JSON that is safe inside a <script> element or a .js file."""
-    return safe(dumps(value))
-
-
-def safe(text: str) -> str:
-    """JSON text made safe inside a <script> element or a .js file (character by character, so the
-    pieces of a text can be made safe apart and joined)."""
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def quoted(json_text: str) -> str:

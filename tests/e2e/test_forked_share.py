@@ -20,11 +20,14 @@ pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: not
 def test_a_site_rendered_with_a_forked_share_is_the_site_one_process_renders(site_factory, tmp_path):
     site = site_factory(REAL_SEED.read_bytes(), "title: T\nbase_url: https://example.org/me/\n", REAL_SEED.name)
     code = ("import sys; from pathlib import Path; from generator import build as b; "
-            "print(b.Builder(Path(sys.argv[1]), persistent=False).build().workers)")
+            "print(b.Builder(Path(sys.argv[1]), persistent=False).build().workers, "
+            "*(name in sys.modules for name in ('generator.search', 'generator.stemmer', 'latex2mathml')))")
     done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, cwd=ROOT,
                           timeout=300)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["2"]  # (138 pages: this process and the forked one rendered them)
+    # (138 pages: this process and the forked one rendered them; the search modules were imported in the
+    # forked one only, where the search data was made, and latex2mathml before the fork, for both)
+    assert done.stdout.split() == ["2", "False", "False", "True"]
     page = (site / "output/papers/fast-and-accurate-model-scaling/index.html").read_text(encoding="utf-8")
     assert "<msqrt>" in page  # (a paper page of the forked share, with math)
     assert_same_as_fresh(site, tmp_path)
