@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,16 +25,14 @@ if TYPE_CHECKING:
     from . import search
 
 
-@dataclass
 class Last:
     """Watch: what the last build planned, for the next to swap papers into (see Builder.swapped)."""
 
-    settings: str
-    site: Site
-    plan: list[pages.Page]
-    common: dict
-    where: dict[str, int] | None = None  # slug -> position in site.papers, made when first needed
-    pages_key: str = ""  # a digest of the plan's page paths
+    def __init__(self, settings: str, site: Site, plan: list[pages.Page], common: dict,
+                 where: dict[str, int] | None = None, pages_key: str = ""):
+        self.settings, self.site, self.plan, self.common = settings, site, plan, common
+        self.where = where  # slug -> position in site.papers, made when first needed
+        self.pages_key = pages_key  # a digest of the plan's page paths
 
 
 class Builder(Imports, Quick, Maker):

@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import merge, slugs, yamlio
@@ -21,23 +20,32 @@ PAPER_FIELDS = ("title", "date", "category", "authors", "authors_truncated", "or
 PROFILE_FIELDS = ("name", "category", "metrics")
 
 
-@dataclass
 class Report:
-    """What an import did, for the one-line summary and ``-v``."""
+    """What an import did, for the one-line summary and ``-v``. (This module's records are plain classes:
+    it is imported at every build, and a dataclass takes a millisecond or more to make.)"""
 
-    total: int = 0
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    restored: list[str] = field(default_factory=list)
-    renamed: list[tuple[str, str]] = field(default_factory=list)
-    pruned: list[str] | None = None
-    changed: dict[str, list[str]] = field(default_factory=dict)
-    conflicts: list[merge.Conflict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)
-    stamps: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # written -> (inode, mtime_ns, size)
-    deleted: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.total = 0
+        self.added: list[str] = []
+        self.updated: list[str] = []
+        self.removed: list[str] = []
+        self.restored: list[str] = []
+        self.renamed: list[tuple[str, str]] = []
+        self.pruned: list[str] | None = None
+        self.changed: dict[str, list[str]] = {}
+        self.conflicts: list[merge.Conflict] = []
+        self.warnings: list[str] = []
+        self.written: list[str] = []
+        self.stamps: dict[str, tuple[int, int, int]] = {}  # written -> (inode, mtime_ns, size)
+        self.deleted: list[str] = []
+
+    def __eq__(self, other: object) -> bool:  # (two imports that did the same report the same)
+        return isinstance(other, Report) and vars(self) == vars(other)
+
+    __hash__ = None  # type: ignore[assignment]  (it changes as the import goes)
+
+    def __repr__(self) -> str:
+        return f"Report({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
 
     def summary(self) -> str:
         line = (f"{self.total} papers: {len(self.added)} added, {len(self.updated)} updated, "
@@ -136,38 +144,42 @@ def state_data(state: dict, lines: dict[str, bytes] | None = None, order: list[s
                      rest.encode("utf-8"), b"}\n"])
 
 
-@dataclass
 class Outcome:
     """What an import plan decided: where the next import can start from (see delta.py)."""
 
-    prints: list[str]            # each seed entry's fingerprint, in seed order
-    state: dict[str, dict]       # slug -> the seed fields it was last imported from
-    lines: dict[str, bytes]      # slug -> its line of the state file
-    hidden: set[str]             # slugs the import hid (removed from the seed)
-    files: dict[str, dict]       # slug -> what content/papers/<slug>.yaml holds afterwards
-    taken: set[str]              # slugs no new paper may take: files, remembered slugs, aliases
-    pruned: bool                 # whether removed papers were pruned (their files deleted)
-    print_of: dict[str, str]     # slug -> the fingerprint of its state entry
-    profile: dict                # the profile's seed fields as imported
-    order: list[str] = field(default_factory=list)  # the slugs of ``state``, sorted
-    titles: dict[str, int] = field(default_factory=dict)  # casefolded seed title -> how many entries have it
-    dupes: int = 0  # how many of those titles more than one entry has
-    by_print: dict[str, str] | None = None  # print_of turned round (fingerprint -> slug), when known
-    print_set: set[str] | None = None  # the set of ``prints``, when known
+    def __init__(self, prints: list[str], state: dict[str, dict], lines: dict[str, bytes], hidden: set[str],
+                 files: dict[str, dict], taken: set[str], pruned: bool, print_of: dict[str, str], profile: dict,
+                 order: list[str] | None = None, titles: dict[str, int] | None = None, dupes: int = 0):
+        self.prints = prints      # each seed entry's fingerprint, in seed order
+        self.state = state        # slug -> the seed fields it was last imported from
+        self.lines = lines        # slug -> its line of the state file
+        self.hidden = hidden      # slugs the import hid (removed from the seed)
+        self.files = files        # slug -> what content/papers/<slug>.yaml holds afterwards
+        self.taken = taken        # slugs no new paper may take: files, remembered slugs, aliases
+        self.pruned = pruned      # whether removed papers were pruned (their files deleted)
+        self.print_of = print_of  # slug -> the fingerprint of its state entry
+        self.profile = profile    # the profile's seed fields as imported
+        self.order = order if order is not None else []  # the slugs of ``state``, sorted
+        self.titles = titles if titles is not None else {}  # casefolded seed title -> how many entries have it
+        self.dupes = dupes  # how many of those titles more than one entry has
+        self.by_print: dict[str, str] | None = None  # print_of turned round (fingerprint -> slug), when known
+        self.print_set: set[str] | None = None  # the set of ``prints``, when known
 
 
-@dataclass
 class Work:
     """An import plan in progress: what it read, and what it decided so far."""
 
-    existing: dict[str, dict]    # slug -> the paper file's fields
-    known: dict[str, dict]       # slug -> the seed fields it was last imported from
-    hidden_by_import: set[str]
-    taken: set[str]
-    final: dict[str, dict]       # slug -> what its file will hold
-    new_state: dict[str, dict]
-    hidden: set[str]
-    print_of: dict[str, str]
+    def __init__(self, existing: dict[str, dict], known: dict[str, dict], hidden_by_import: set[str],
+                 taken: set[str], final: dict[str, dict], new_state: dict[str, dict], hidden: set[str],
+                 print_of: dict[str, str]):
+        self.existing = existing  # slug -> the paper file's fields
+        self.known = known        # slug -> the seed fields it was last imported from
+        self.hidden_by_import = hidden_by_import
+        self.taken = taken
+        self.final = final        # slug -> what its file will hold
+        self.new_state = new_state
+        self.hidden = hidden
+        self.print_of = print_of
 
 
 def untracked(existing: dict[str, dict], known: dict[str, dict]) -> dict[str, dict]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import merge
@@ -22,21 +21,22 @@ from .store import RACY_NS
 MAX_RACY = 64  # at most this many files written too recently to trust their dates are read again instead
 
 
-@dataclass
 class Memo:
     """An import that was written, and the content folder it left: path -> (mtime_ns, size), and for each
     paper file the time (ns) at which what the import holds for it was known to be what the file held
     (read then, or written just before)."""
 
-    reading: Reading
-    importer: Importer
-    listing: dict[str, tuple[int, int]]
-    checked: dict[str, int]
-    # The paper files that may have been written too recently to trust their dates: those the import
-    # wrote and those found so before (None: any file; see unchanged). Files outside it are not looked at.
-    recent: set[str] | None = None
-    still: set[str] | None = None  # what unchanged() found too recent, for the next memo's ``recent``
-    digests: dict[str, str] = field(default_factory=dict)  # paper file -> SHA-256 of what an import wrote
+    def __init__(self, reading: Reading, importer: Importer, listing: dict[str, tuple[int, int]],
+                 checked: dict[str, int], recent: set[str] | None = None, digests: dict[str, str] | None = None):
+        self.reading = reading
+        self.importer = importer
+        self.listing = listing
+        self.checked = checked
+        # The paper files that may have been written too recently to trust their dates: those the import
+        # wrote and those found so before (None: any file; see unchanged). Files outside it are not looked at.
+        self.recent = recent
+        self.still: set[str] | None = None  # what unchanged() found too recent, for the next memo's ``recent``
+        self.digests = digests if digests is not None else {}  # paper file -> SHA-256 of what an import wrote
 
 
 def recheck(memo: Memo, now_ns: int, busy=lambda: False) -> int | None:

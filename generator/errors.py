@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with an input file, located as ``path:line[:col]``."""
+class Problem(NamedTuple):
+    """One thing wrong with an input file, located as ``path:line[:col]`` (sorted by those; a named tuple
+    rather than a dataclass: it is made in a fraction of the time, at every start)."""
 
     path: str
     line: int

@@ -5,13 +5,12 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MISSING = object()
 
 
-@dataclass(frozen=True)
-class Conflict:
+class Conflict(NamedTuple):
     """The user and the seed both changed a field: the user's value was kept."""
 
     file: str

@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, Problem
@@ -17,11 +16,14 @@ JOURNAL_VERSION = 3  # flat numbered staging files and the manifest, or a whole 
 STAGED_MANIFEST = "manifest"  # the new manifest's name in the staging folder (staged files have numbers)
 
 
-@dataclass
 class WriteStats:
-    written: int = 0
-    unchanged: int = 0
-    removed: int = 0
+    """How many output files a build wrote, kept unchanged and removed."""
+
+    def __init__(self, written: int = 0, unchanged: int = 0, removed: int = 0):
+        self.written, self.unchanged, self.removed = written, unchanged, removed
+
+    def __repr__(self) -> str:
+        return f"WriteStats(written={self.written}, unchanged={self.unchanged}, removed={self.removed})"
 
 
 def safe_relpath(path: str) -> str:

@@ -61,20 +61,22 @@ class Shown:
         return found
 
 
-@dataclasses.dataclass
 class PageRefs:
     """One build's page fingerprints, and which pages showed each paper (by the paper's id; the papers
     are kept alive here, so the ids stay theirs)."""
 
-    papers: tuple[Paper, ...]
-    paths: list[str]
-    prints: list[str]                # per page, in plan order
-    shown_on: dict[int, list[int]]   # id(paper) -> positions of the pages that show it
-    shared: str                      # what every page reads (settings, profile)
-    templates: object                # the cache.Templates the fingerprints were made with
-    cite_prints: list[str]           # per paper, its cite.bib's fingerprint
-    keys: dict[str, str]             # the BibTeX keys (slug -> key)
-    base_url: str
+    def __init__(self, papers: tuple[Paper, ...], paths: list[str], prints: list[str],
+                 shown_on: dict[int, list[int]], shared: str, templates: object, cite_prints: list[str],
+                 keys: dict[str, str], base_url: str):
+        self.papers = papers
+        self.paths = paths
+        self.prints = prints            # per page, in plan order
+        self.shown_on = shown_on        # id(paper) -> positions of the pages that show it
+        self.shared = shared            # what every page reads (settings, profile)
+        self.templates = templates      # the cache.Templates the fingerprints were made with
+        self.cite_prints = cite_prints  # per paper, its cite.bib's fingerprint
+        self.keys = keys                # the BibTeX keys (slug -> key)
+        self.base_url = base_url
 
     def changed(self, papers: tuple[Paper, ...], paths: list[str], shared: str, templates: object,
                 keys: dict[str, str], base_url: str) -> list[int] | None:

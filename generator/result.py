@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,15 +11,20 @@ if TYPE_CHECKING:
     from .output import WriteStats
 
 
-@dataclass
 class BuildResult:
-    site: Site | None  # None when nothing had changed and the content was not even loaded
-    pages: int
-    stats: WriteStats
-    seconds: float
-    out: Path
-    report: Report | None = None
-    warnings: list[str] = field(default_factory=list)
-    rendered: int = 0        # pages rendered this time (the others were unchanged and kept)
-    imported: bool = False   # whether the seed was merged (skipped when seed and content did not change)
-    workers: int = 1         # processes that rendered pages
+    """What a build did. (A plain class: this module is imported at every start, and a dataclass takes a
+    millisecond to make; so are the builder's other records of its work.)"""
+
+    def __init__(self, site: Site | None, pages: int, stats: WriteStats, seconds: float, out: Path,
+                 report: Report | None = None, warnings: list[str] | None = None, rendered: int = 0,
+                 imported: bool = False, workers: int = 1):
+        self.site = site  # None when nothing had changed and the content was not even loaded
+        self.pages = pages
+        self.stats = stats
+        self.seconds = seconds
+        self.out = out
+        self.report = report
+        self.warnings = warnings if warnings is not None else []
+        self.rendered = rendered  # pages rendered this time (the others were unchanged and kept)
+        self.imported = imported  # whether the seed was merged (skipped when seed and content did not change)
+        self.workers = workers  # processes that rendered pages

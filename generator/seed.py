@@ -187,17 +187,18 @@ def _skip(blocks, i: int) -> int:
     return i
 
 
-@dataclasses.dataclass
 class Reading:
     """A seed as last parsed, kept so that its next version parses in time proportional to the edit."""
 
-    lines: list[str]
-    profile: Profile
-    ends: list[int]  # per paper: the index of the line after its abstract (a blank line, or the end)
-    same: list[int | None]  # per paper: its index in the reading before when reused (only its line may differ)
-    data: bytes | None = None  # the bytes read (without CR), for the next reading to decode only what changed
-    # (first, count, last): the papers are the reading before's [:first], ``count`` parsed again, its [last:]
-    spliced: tuple[int, int, int] | None = None
+    def __init__(self, lines: list[str], profile: Profile, ends: list[int], same: list[int | None],
+                 data: bytes | None = None, spliced: tuple[int, int, int] | None = None):
+        self.lines = lines
+        self.profile = profile
+        self.ends = ends  # per paper: the index of the line after its abstract (a blank line, or the end)
+        self.same = same  # per paper: its index in the reading before when reused (only its line may differ)
+        self.data = data  # the bytes read (without CR), for the next reading to decode only what changed
+        # (first, count, last): the papers are the reading before's [:first], ``count`` parsed again, its [last:]
+        self.spliced = spliced
 
 
 def parse(data: bytes | str, path: str = "<seed>") -> Profile:

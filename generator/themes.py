@@ -3,8 +3,8 @@ build reads: static files, and a digest of the templates. Light to import (no Ji
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from . import store, yamlio
 from .errors import InputError, Problem
@@ -12,8 +12,7 @@ from .errors import InputError, Problem
 BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
 
 
-@dataclass(frozen=True)
-class Theme:
+class Theme(NamedTuple):
     """A resolved theme: its name and the folders to search, most specific first."""
 
     name: str
