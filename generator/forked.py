@@ -29,18 +29,23 @@ class Forked:
         self.done = False
         self.value: Any = None
         self.status = -1  # the child's exit status once reaped (0: it answered)
+        self.answered = False  # whether result() is the child's answer (False: the work was done here)
         if not (ENABLED and hasattr(os, "fork") and threading.active_count() == 1):
             return
         read, write = os.pipe()
+        # Ctrl-C is held back across the fork (and in the child until it is inside its try), so that no
+        # KeyboardInterrupt can leave the child running the parent's code.
+        held = hasattr(signal, "pthread_sigmask")
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if held else None
         try:
             pid = os.fork()
         except OSError:
-            os.close(read)
-            os.close(write)
-            return
+            pid = -1
         if pid == 0:  # the child: answer, and leave without running anything of the parent's (atexit, buffers)
             code = 1
             try:
+                if held:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
                 os.close(read)
                 view = memoryview(marshal.dumps(work()))
                 while view:
@@ -48,9 +53,15 @@ class Forked:
                 code = 0
             except BaseException:  # (the parent does the work itself, and sees the error)
                 pass
-            os._exit(code)
+            finally:
+                os._exit(code)
         os.close(write)
-        self.pid, self.pipe = pid, read
+        if pid > 0:
+            self.pid, self.pipe = pid, read
+        else:  # (no process to spare: a limit on processes, or on memory): the work is done here
+            os.close(read)
+        if held:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     @property
     def forked(self) -> bool:
@@ -76,6 +87,7 @@ class Forked:
                     self.value = marshal.loads(b"".join(chunks))
                 except (EOFError, ValueError, TypeError):
                     answered = False
+        self.answered = answered
         if not answered:
             self.value = self.work()
         self.done = True

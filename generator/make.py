@@ -259,20 +259,20 @@ class Maker:
         if share or (need_search and self.parallel and cores):
             if share:
                 markup.prepare([site.bio, *(paper.abstract for paper in site.papers)])
-            helper = Forked(lambda: (search_files(site, self.search_cache) if need_search else {},
-                                     [render_page(env, common, page) for page in todo[len(todo) - share:]]))
+            helper = Forked(lambda: ([render_page(env, common, page) for page in todo[len(todo) - share:]],
+                                     search_files(site, self.search_cache) if need_search else {}))
             if not helper.forked:
                 helper, share = None, 0
-            elif share:
-                self.workers = 2
         try:
             meanwhile()
             for page in todo[:len(todo) - share]:
                 sink(page.path, render_page(env, common, page))
-            searched, last = helper.result() if helper is not None else ({}, [])
+            last, searched = helper.result() if helper is not None else ([], {})
         finally:
             if helper is not None:
                 helper.cancel()
+        if share and helper.answered:  # type: ignore[union-attr]
+            self.workers = 2
         for page, data in zip(todo[len(todo) - share:], last):
             sink(page.path, data)
         if helper is None and need_search:
