@@ -416,8 +416,16 @@ def unchanged_file(path: str, size: int) -> bool:
 def in_place(out: Path, manifest: dict[str, str], made: dict[str, list]) -> bool:
     """Whether every file of ``made`` (path -> [fingerprint, digest, size]) is in ``out`` with its size and
     its digest in the manifest (22,625 files at 10,000 papers: one stat each, no more)."""
+    return in_manifest(manifest, made) and sizes_in_place(out, made.items())
+
+
+def in_manifest(manifest: dict[str, str], made: dict[str, list]) -> bool:
+    """Whether the manifest lists every file of ``made`` with its digest."""
+    get = manifest.get
+    return all(get(path) == digest for path, (_, digest, _) in made.items())
+
+
+def sizes_in_place(out: Path, files) -> bool:
+    """Whether each of ``files`` ((path, [fingerprint, digest, size]) pairs) is in ``out`` with its size."""
     prefix = f"{out}/"
-    for path, (_, digest, size) in made.items():
-        if manifest.get(path) != digest or not unchanged_file(prefix + path, size):
-            return False
-    return True
+    return all(unchanged_file(prefix + path, size) for path, (_, _, size) in files)

@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
+
 from generator import seed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -209,12 +211,15 @@ def test_a_build_with_nothing_to_do_stops_before_the_renderer_is_even_imported(s
     assert "ICCV 2023" in (site / "output/papers/segment-anything/index.html").read_text(encoding="utf-8")
 
 
-def test_the_output_checked_in_another_process_still_notices_a_file_deleted_or_edited(site_factory, real_seed_text):
+@pytest.mark.parametrize("here", [0.0, 0.5, 1.0], ids=["forked", "shared", "here"])
+def test_the_output_checked_in_another_process_still_notices_a_file_deleted_or_edited(site_factory, real_seed_text,
+                                                                                      here):
     """A one-shot build of a large site takes the output files' stats in a forked process while it looks at
-    the content (inputs.Forked); its answer decides as the check made in place would."""
+    the content, and the last of them (inputs.HERE) itself once it has (inputs.OutputCheck): the answer
+    decides as the check made in place would, whichever process took the stats of the file changed."""
     site = site_factory(real_seed_text)
     code = ("import sys; from generator import cli, inputs; inputs.FORK_MIN = 0; "  # (every site counts as large)
-            "sys.argv = ['scholarsite', 'build']; sys.exit(cli.main())")
+            f"inputs.HERE = {here}; sys.argv = ['scholarsite', 'build']; sys.exit(cli.main())")
 
     def build_forked() -> str:
         done = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True, timeout=120)
