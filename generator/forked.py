@@ -22,7 +22,8 @@ ENABLED = True
 class Forked:
     """``work()`` in a forked process; ``result()`` waits for what it returned, ``cancel()`` stops it."""
 
-    def __init__(self, work: Callable[[], Any]):
+    def __init__(self, work: Callable[[], Any], fork: bool = True):
+        """``fork`` False: the work is done here, when its result is asked for."""
         self.work = work
         self.pid = 0
         self.pipe = -1
@@ -30,7 +31,7 @@ class Forked:
         self.value: Any = None
         self.status = -1  # the child's exit status once reaped (0: it answered)
         self.answered = False  # whether result() is the child's answer (False: the work was done here)
-        if not (ENABLED and hasattr(os, "fork") and threading.active_count() == 1):
+        if not (fork and ENABLED and hasattr(os, "fork") and threading.active_count() == 1):
             return
         read, write = os.pipe()
         # Ctrl-C is held back across the fork (and in the child until it is inside its try), so that no

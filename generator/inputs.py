@@ -57,10 +57,11 @@ class OutputCheck:
 
     def __init__(self, inputs: Inputs, out: Path, static: dict[str, bytes]):
         self.out = out
-        files = list(inputs.made_files(static).items())
+        made = inputs.made_files(static)
+        files = list(made.items())
         cut = len(files) - int(len(files) * HERE)
         self.here = files[cut:]
-        self.forked = Forked(lambda: inputs.intact(out, static, files[:cut]))
+        self.forked = Forked(lambda: inputs.intact(out, static, files[:cut], made))
 
     def result(self) -> bool:
         if not output.sizes_in_place(self.out, self.here):
@@ -115,7 +116,8 @@ class Inputs:
 
     def look_at(self, hints: list[str] | None = None, fork: bool = False) -> Look:
         """Read site.yaml, resolve the theme, and take the digests of what the build reads (``hints``: see
-        Builder.build; ``fork``: a one-shot build may check the output in another process, see Forked). In watch, when the watcher names only the seed and content files as changed, the
+        Builder.build; ``fork``: a one-shot build may check the output in another process, see
+        OutputCheck). In watch, when the watcher names only the seed and content files as changed, the
         import runs without digesting megabytes first (``lazy``): the digests are taken after the rebuild
         is reported (catch_up)."""
         start = time.perf_counter()
@@ -177,14 +179,15 @@ class Inputs:
             parts += [path, data]
         return store.digest(*parts)
 
-    def intact(self, out: Path, static: dict[str, bytes], sized: list[tuple[str, list]] | None = None) -> bool:
+    def intact(self, out: Path, static: dict[str, bytes], sized: list[tuple[str, list]] | None = None,
+               made: dict[str, list] | None = None) -> bool:
         """Whether ``out`` still holds every file the last build made, as it made them (sizes and manifest).
         ``sized``: the files (of made_files' items) whose sizes to check, when the caller checks the others'
-        (see OutputCheck); all by default."""
+        (see OutputCheck); all by default. ``made``: made_files(static), when the caller has it."""
         if not self.outputs or output.staging_paths(out)[1].exists():
             return False
         manifest = output.read_manifest(out)
-        made = self.made_files(static)
+        made = self.made_files(static) if made is None else made
         return (len(manifest) == len(made) and output.in_manifest(manifest, made)
                 and output.sizes_in_place(out, made.items() if sized is None else sized))
 

@@ -253,30 +253,26 @@ class Maker:
         milliseconds, where a pool of workers takes tens) makes the search data and, from SHARE_MIN pages
         on, renders the last SHARE of them (paper pages), while this one stages the import's files,
         makes the exports and renders the rest. What both render needs is imported before the fork (see
-        markup.prepare). The pages reach ``sink`` in order, as if rendered here."""
+        markup.prepare). The pages reach ``sink`` in order, as if rendered here (where there is no fork, the
+        share is rendered and the search data made here after the other pages, see Forked)."""
         share = int(len(todo) * SHARE) if self.parallel and cores and len(todo) >= SHARE_MIN else 0
-        helper = None
-        if share or (need_search and self.parallel and cores):
-            if share:
-                markup.prepare([site.bio, *(paper.abstract for paper in site.papers)])
-            helper = Forked(lambda: ([render_page(env, common, page) for page in todo[len(todo) - share:]],
-                                     search_files(site, self.search_cache) if need_search else {}))
-            if not helper.forked:
-                helper, share = None, 0
+        if share:
+            markup.prepare([site.bio, *(paper.abstract for paper in site.papers)])
+        rest = len(todo) - share
+        helper = Forked(lambda: ([render_page(env, common, page) for page in todo[rest:]],
+                                 search_files(site, self.search_cache) if need_search else {}),
+                        fork=bool(share or need_search and self.parallel and cores))
         try:
             meanwhile()
-            for page in todo[:len(todo) - share]:
+            for page in todo[:rest]:
                 sink(page.path, render_page(env, common, page))
-            last, searched = helper.result() if helper is not None else ([], {})
+            last, searched = helper.result()
         finally:
-            if helper is not None:
-                helper.cancel()
-        if share and helper.answered:  # type: ignore[union-attr]
+            helper.cancel()
+        if share and helper.answered:
             self.workers = 2
-        for page, data in zip(todo[len(todo) - share:], last):
+        for page, data in zip(todo[rest:], last):
             sink(page.path, data)
-        if helper is None and need_search:
-            searched = search_files(site, self.search_cache)
         return searched
 
     def render(self, env: jinja2.Environment, common: dict, todo: list[pages.Page], site: Site,

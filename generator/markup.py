@@ -118,7 +118,7 @@ class Deferred(types.ModuleType):
 def prepare(texts) -> None:
     """Import what rendering ``texts`` needs (latex2mathml when any has math), so that processes forked
     afterwards to render them share it instead of each importing it."""
-    if any("$" in text and math_spans(text) for text in texts):
+    if any(map(math_spans, texts)):
         latex_converter()
 
 
@@ -319,6 +319,7 @@ def math_spans(src: str) -> list[tuple[int, int, bool, str]]:
     tries it at every dollar it reaches (one it rejects is text, and the next is tried)."""
     if "$" not in src:
         return []
+
     def escaped(at: int) -> bool:  # dollarmath's is_escaped, index for index
         backslashes = 0
         while at >= 0:

@@ -6,6 +6,8 @@ import os
 import signal
 import threading
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -19,6 +21,15 @@ TIMEOUT = 60.0  # generous: the machine running the tests may be busy
 ROOT = Path(__file__).resolve().parent.parent
 REAL_SEED = ROOT / "seeds" / "000_fe8ce17d2e942b33.txt"
 SEED_NAME = "me.txt"
+
+
+def run_python(code: str, *args: str, timeout: float = 300) -> str:
+    """What ``python -c code args`` prints, run in a process of its own from the repository (failing with
+    what it printed on stderr when it fails)."""
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=timeout)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def wait_for(condition, timeout: float = TIMEOUT, what: str = "a condition"):

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
-from watchkit import REAL_SEED, ROOT, assert_same_as_fresh
+from watchkit import REAL_SEED, ROOT, assert_same_as_fresh, run_python
 
 
 pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: nothing is forked")
@@ -22,12 +20,10 @@ def test_a_site_rendered_with_a_forked_share_is_the_site_one_process_renders(sit
     code = ("import sys; from pathlib import Path; from generator import build as b; "
             "print(b.Builder(Path(sys.argv[1]), persistent=False).build().workers, "
             "*(name in sys.modules for name in ('generator.search', 'generator.stemmer', 'latex2mathml')))")
-    done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr
+    printed = run_python(code, str(site))
     # (138 pages: this process and the forked one rendered them; the search modules were imported in the
     # forked one only, where the search data was made, and latex2mathml before the fork, for both)
-    assert done.stdout.split() == ["2", "False", "False", "True"]
+    assert printed.split() == ["2", "False", "False", "True"]
     page = (site / "output/papers/fast-and-accurate-model-scaling/index.html").read_text(encoding="utf-8")
     assert "<msqrt>" in page  # (a paper page of the forked share, with math)
     assert_same_as_fresh(site, tmp_path)
@@ -43,18 +39,15 @@ def test_a_mistake_in_a_page_of_the_forked_share_is_reported_as_one_process_repo
     code = ("import json, sys; from pathlib import Path; from generator import build as b, errors, forked, make; "
             "made = []\n"
             "class Noted(forked.Forked):\n"
-            "    def __init__(self, work):\n"
-            "        super().__init__(work); made.append(self.forked)\n"
+            "    def __init__(self, work, **how):\n"
+            "        super().__init__(work, **how); made.append(self.forked)\n"
             "make.Forked = Noted; problems = []\n"
             "for enabled in (True, False):\n"
             "    forked.ENABLED = enabled\n"
             "    try: b.Builder(Path(sys.argv[1]), persistent=False).build()\n"
             "    except errors.InputError as err: problems.append([str(p) for p in err.problems])\n"
             "print(json.dumps([made, problems]))")
-    done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr
-    made, problems = json.loads(done.stdout)
+    made, problems = json.loads(run_python(code, str(site)))
     assert made == [True, False]  # (forked, then not)
     assert len(problems) == 2 and problems[0] == problems[1] and "paper.html" in problems[0][0]
     assert not (site / "output").exists()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,7 +14,7 @@ from generator import cache, content, delta, exports, load, lunrcompat, output, 
 from generator.build import Builder, build
 from generator.store import CACHE_DIR
 from generator.errors import InputError
-from watchkit import ROOT, SEED_NAME, assert_same_as_fresh, tree
+from watchkit import ROOT, SEED_NAME, assert_same_as_fresh, run_python, tree
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -152,11 +150,9 @@ def test_rendering_in_two_processes_makes_the_same_site(site, tmp_path):
             "make.PARALLEL_MIN = 10; adders = set(); add = output.Commit.add; "
             "output.Commit.add = lambda self, *a: (adders.add(threading.current_thread().name), add(self, *a))[1]; "
             "print(b.Builder(Path(sys.argv[1]), persistent=False).build().workers, *sorted(adders))")
-    done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr
+    printed = run_python(code, str(site))
     if (os.cpu_count() or 1) > 1:
-        assert done.stdout.split() == ["2", "MainThread"]
+        assert printed.split() == ["2", "MainThread"]
     assert_same_as_fresh(site, tmp_path)
     # Into the output that now exists (staged file by file), with every page and every cite.bib changed:
     # the pages written while the exports and the import's files are made beside them land intact.
@@ -164,11 +160,9 @@ def test_rendering_in_two_processes_makes_the_same_site(site, tmp_path):
     seed_file = site / "seeds" / SEED_NAME
     seed_file.write_text(seed_file.read_text(encoding="utf-8").replace("Ross Girshick", "Ross B. Girshick"),
                          encoding="utf-8")
-    again = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, cwd=ROOT,
-                           timeout=300)
-    assert again.returncode == 0, again.stderr
+    printed = run_python(code, str(site))
     if (os.cpu_count() or 1) > 1:
-        assert again.stdout.split() == ["2", "MainThread"]
+        assert printed.split() == ["2", "MainThread"]
     assert "https://example.org/me/papers/" in (site / "output/sitemap.xml").read_text(encoding="utf-8")
     assert_same_as_fresh(site, tmp_path)
 
