@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -130,3 +131,15 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         print("error: internal error in scholarsite (the traceback above is a bug; please report it)", file=sys.stderr)
         return 1
+
+
+def run() -> None:
+    """The program (``scholarsite``, ``python -m generator``): main(), then exit with its code.
+
+    Before Python exits, what the command made is frozen out of the cycle collector: the memory goes back
+    to the system all at once, instead of Python's exit walking every object left (its last collections
+    took 0.05 s of the real seed's 0.4 s build, and 0.45 s after a 10,000-paper build)."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
