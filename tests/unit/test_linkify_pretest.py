@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ORIGINAL = LinkifyIt()
 PIECES = ["http:", "HTTPS:", "ftp:", "mailto:", "//", "@", "localhost", "LocalHoſt", "www.", "WWW.", ".", "..",
           ".7", "1.2.3", ".com", ".g", ".рф", ".K", "e.g.", "i.e.,", ":", " ", "\n", "a", "Z", "_", "-", "(", ")",
-          "example", "org", "\u212a", "ſ", "\u3002", "<", ">"]
+          "example", "org", "\u212a", "ſ", "\u3002", "<", ">", "MAİLTO:", "maıltO:", "hTTPſ:", "wWw.", "localho",
+          "İ", "ı", "1.2.", "www.1.2.", "://", "::", "@.", "ftp:/", " "]
 
 
 def quick(text: str) -> bool:
@@ -37,6 +38,18 @@ def test_the_quick_check_agrees_on_the_real_abstracts_and_keeps_their_links():
         assert quick(paper.abstract) == ORIGINAL.pretest(paper.abstract)
     html = markup.render("Code at https://segment-anything.com and www.example.org, e.g. this.")
     assert '<a href="https://segment-anything.com">' in html and '<a href="http://www.example.org">' in html
+
+
+def words_with(matches, text: str) -> list[int]:
+    return sorted({text.count(" ", 0, m.start()) for m in matches})
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=3)), max_size=12).map("".join))
+def test_the_quick_hints_are_in_the_words_the_hint_expression_finds(text):
+    """links() renders each word where LINK_HINT_RE finds a hint: markup.link_hints finds them sooner."""
+    assert words_with(markup.link_hints(text), text) == words_with(markup.LINK_HINT_RE.finditer(text), text)
+    assert markup.link_hint(text) == bool(markup.LINK_HINT_RE.search(text))
 
 
 REFERENCE = markup.make_parser(quick=False)
