@@ -9,10 +9,11 @@ this process when its result is asked for, and raises here what it raises."""
 from __future__ import annotations
 
 import marshal
+import mmap
 import os
 import signal
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 # Whether forks may be made at all (the tests turn them off to check that the work done in place answers
 # the same).
@@ -112,3 +113,48 @@ class Forked:
             self.status = os.waitstatus_to_exitcode(status)
         except OSError:  # (reaped elsewhere, SIGCHLD ignored): no answer
             pass
+
+
+class Ends:
+    """The indexes 0 to ``count - 1`` shared out between this process, which takes them from the front
+    (``front``), and a forked one, which takes them from ``back`` down (``back``), until they meet: so
+    both finish together, however long each item and each process's other work takes.
+
+    Each process writes only its own end, in memory both share (before the fork): the front's next index
+    and the last index the back announced. The front takes an index only while it reads that the back has
+    not announced it, and announces it after; the back announces an index first, and takes it unless it
+    reads that the front has announced it. Reading the other's end late only makes a process take one index
+    more, which the other may take too (it is then done twice: the caller keeps the front's below
+    ``front_end`` and the back's from there on); no index is left to neither. The back is run here, after
+    the front, when the forked process gave no answer: it then takes what the front left."""
+
+    def __init__(self, count: int, back: int | None = None):
+        """``back``: the indexes from there on are the back's from the start (count: none)."""
+        self.count = count
+        self.start = count if back is None else back
+        self.memory = mmap.mmap(-1, 8)  # (anonymous and shared: a forked process writes where this one reads)
+        self.ends = memoryview(self.memory).cast("i")
+        self.ends[0], self.ends[1] = 0, self.start
+
+    def front(self) -> Iterator[int]:
+        index = 0
+        while index < self.ends[1]:
+            self.ends[0] = index + 1
+            yield index
+            index += 1
+
+    def back(self) -> Iterator[int]:
+        """The reserved indexes (from ``back`` on, in order), then from ``back - 1`` down to the front."""
+        yield from range(self.start, self.count)
+        index = self.start - 1
+        while index >= 0:
+            self.ends[1] = index
+            if index < self.ends[0]:
+                return
+            yield index
+            index -= 1
+
+    @property
+    def front_end(self) -> int:
+        """How far the front went: the indexes below are the front's, the others the back's."""
+        return self.ends[0]

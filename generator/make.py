@@ -3,6 +3,7 @@ there are many), cite.bib files, search data and exports; what did not change is
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from pathlib import Path
@@ -12,14 +13,13 @@ import jinja2
 from . import cache, content, exports, markup, output, pages, patch, reads, refs, render
 from .config import SiteConfig
 from .errors import InputError, Problem
-from .forked import Forked
+from .forked import Ends, Forked
 from .model import Paper, Site
 from .output import unchanged_file
 from .pipeline import render_page, search_files
 
 PARALLEL_MIN = 400  # pages: below this, starting worker processes costs more than it saves
-SHARE_MIN = 40  # pages: from this many below PARALLEL_MIN, a forked process renders SHARE of them
-SHARE = 0.25  # (it also makes the search data, while this one stages the import and makes the exports)
+SHARE_MIN = 40  # pages: from this many below PARALLEL_MIN, a forked process renders some of them
 _JOB: tuple = ()  # what forked render workers inherit: (environment, common context, pages, site)
 
 
@@ -67,6 +67,36 @@ class Aside:
 def fork_available() -> bool:
     import multiprocessing
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def math_pages(todo: list[pages.Page], site: Site) -> list[int]:
+    """The pages of ``todo`` (indexes) that show an abstract with math in the built-in themes: a paper's own
+    page and the home page, when it shows such a paper (its lists: ``_holds``). The forked process of
+    Maker.render_shared renders them, so that only it imports latex2mathml (20 ms; should another page
+    show one, this process imports it too). None when they are more than a quarter of the pages or the
+    bio has math (the home page shows it): latex2mathml is then imported before the fork, for both
+    processes (markup.prepare)."""
+    with_math = {id(paper) for paper in site.papers if markup.math_spans(paper.abstract)}
+    if not with_math:
+        return []
+    showing = [i for i, page in enumerate(todo) if id(page.context.get("paper")) in with_math
+               or page.path == "index.html" and _holds(page.context, with_math)]
+    if len(showing) * 4 > len(todo) or markup.math_spans(site.bio):
+        markup.prepare([site.bio, *(paper.abstract for paper in site.papers)])
+        return []
+    return showing
+
+
+def _holds(value, ids: set[int], depth: int = 4) -> bool:
+    """Whether ``value`` is one of the objects ``ids`` or holds one in its lists, tuples and dict values,
+    ``depth`` levels down (the home page's (year, papers) pairs)."""
+    if id(value) in ids:
+        return True
+    if depth and isinstance(value, dict):
+        value = value.values()
+    elif not (depth and isinstance(value, (list, tuple))):
+        return False
+    return any(_holds(item, ids, depth - 1) for item in value)
 
 
 class Maker:
@@ -251,28 +281,36 @@ class Maker:
                       need_search: bool, sink, meanwhile, cores: bool) -> dict[str, bytes]:
         """render() for fewer pages than are worth worker processes: a forked process (forked.py: a few
         milliseconds, where a pool of workers takes tens) makes the search data and, from SHARE_MIN pages
-        on, renders the last SHARE of them (paper pages), while this one stages the import's files,
-        makes the exports and renders the rest. What both render needs is imported before the fork (see
-        markup.prepare). The pages reach ``sink`` in order, as if rendered here (where there is no fork, the
-        share is rendered and the search data made here after the other pages, see Forked)."""
-        share = int(len(todo) * SHARE) if self.parallel and cores and len(todo) >= SHARE_MIN else 0
-        if share:
-            markup.prepare([site.bio, *(paper.abstract for paper in site.papers)])
-        rest = len(todo) - share
-        helper = Forked(lambda: ([render_page(env, common, page) for page in todo[rest:]],
-                                 search_files(site, self.search_cache) if need_search else {}),
-                        fork=bool(share or need_search and self.parallel and cores))
+        on, renders pages from the back of the list while this one stages the import's files, makes the
+        exports and renders pages from the front, until they meet (forked.Ends). The pages that show math
+        are at the back, the forked process's from the start (see math_pages). The pages reach ``sink`` in
+        that order (where there is no fork, the forked process's part is done here at the end, see Forked)."""
+        share = self.parallel and cores and len(todo) >= SHARE_MIN
+        reserved = math_pages(todo, site) if share else []
+        if reserved:
+            taken = set(reserved)
+            todo = [page for i, page in enumerate(todo) if i not in taken] + [todo[i] for i in reserved]
+        ends = Ends(len(todo), len(todo) - len(reserved))
+
+        def theirs() -> tuple[dict[int, bytes], dict[str, bytes]]:
+            back = ends.back() if share else iter(())
+            made = {i: render_page(env, common, todo[i]) for i in itertools.islice(back, len(reserved))}
+            searched = search_files(site, self.search_cache) if need_search else {}
+            made.update((i, render_page(env, common, todo[i])) for i in back)
+            return made, searched
+
+        helper = Forked(theirs, fork=bool(share or need_search and self.parallel and cores))
         try:
             meanwhile()
-            for page in todo[:rest]:
-                sink(page.path, render_page(env, common, page))
+            for i in ends.front():
+                sink(todo[i].path, render_page(env, common, todo[i]))
             last, searched = helper.result()
         finally:
             helper.cancel()
         if share and helper.answered:
             self.workers = 2
-        for page, data in zip(todo[rest:], last):
-            sink(page.path, data)
+        for i in range(ends.front_end, len(todo)):
+            sink(todo[i].path, last[i])
         return searched
 
     def render(self, env: jinja2.Environment, common: dict, todo: list[pages.Page], site: Site,

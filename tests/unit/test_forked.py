@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
+import time
 
 import pytest
 
@@ -68,3 +70,38 @@ def test_a_cancelled_child_is_stopped_and_reaped():
     waiting.cancel()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # (reaped already: no zombie left)
+
+
+def take(ends: forked.Ends, side: str, seed: int) -> list[int]:
+    """The indexes one end takes, each held a little while (a few microseconds to a millisecond)."""
+    rng = random.Random(seed)
+    taken = []
+    for index in (ends.front() if side == "front" else ends.back()):
+        taken.append(index)
+        time.sleep(rng.choice([0, 0, 0.0001, 0.001]))
+    return taken
+
+
+@pytest.mark.parametrize("reserved", [0, 3])
+def test_two_processes_taking_from_both_ends_leave_no_index_to_neither(reserved):
+    """forked.Ends: the front's indexes are those below front_end, the back's (in the forked process) cover
+    the others, whatever the two take in the meantime; the reserved last ones are the back's."""
+    for trial in range(25):
+        count = 1 + trial * 3
+        ends = forked.Ends(count, max(count - reserved, 0))
+        child = Forked(lambda: take(ends, "back", trial))
+        front = take(ends, "front", trial + 100)
+        back = child.result()
+        assert child.answered
+        assert front == list(range(ends.front_end)) and ends.front_end <= max(count - reserved, 0)
+        assert set(range(ends.front_end, count)) <= set(back)
+        assert back[:min(reserved, count)] == list(range(max(count - reserved, 0), count))
+
+
+def test_the_back_taken_here_after_a_forked_process_that_gave_no_answer_takes_what_the_front_left():
+    ends = forked.Ends(10, 8)
+    ends.ends[1] = 5  # (as if the forked process had announced index 5 and died)
+    assert list(ends.front()) == [0, 1, 2, 3, 4] and ends.front_end == 5
+    assert list(ends.back()) == [8, 9, 7, 6, 5]
+    alone = forked.Ends(4, 3)  # (and where nothing was forked: the front takes all but the reserved)
+    assert list(alone.front()) == [0, 1, 2] and list(alone.back()) == [3]
