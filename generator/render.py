@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import jinja2
@@ -13,7 +12,7 @@ from . import markup, views
 from .jsontext import script_json
 from .errors import Problem
 from .model import category_name
-from .store import code_version
+from .store import user_cache_dir
 from .themes import Theme
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -45,13 +44,7 @@ def template_cache_dir() -> Path | None:
     """Where compiled templates and their dependencies are kept, per user like Python's __pycache__ (a
     template is compiled again when its source changes; one folder per scholarsite code version, as the
     compiler's options are code); None when there is no writable place."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "scholarsite" / f"templates-{code_version()[:16]}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return folder if os.access(folder, os.W_OK) else None
+    return user_cache_dir("templates")
 
 
 def bytecode_cache() -> jinja2.BytecodeCache | None:

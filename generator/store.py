@@ -85,6 +85,43 @@ def code_version() -> str:
     return digest(*parts)
 
 
+def user_cache_dir(name: str) -> Path | None:
+    """A folder of the user's cache for what is worth keeping across sites and clean builds, as Python keeps
+    __pycache__ (``$XDG_CACHE_HOME/scholarsite/NAME-<code version>``: the code decides what is kept); None
+    when there is no writable place. Making one removes those of other versions unused for a week (each
+    version would otherwise leave its folder behind)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "scholarsite" / f"{name}-{code_version()[:16]}"
+    made = not folder.is_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        os.utime(folder)  # (used now: see prune)
+    except OSError:
+        return None
+    if made:
+        prune(folder.parent, f"{name}-", keep=folder.name)
+    return folder if os.access(folder, os.W_OK) else None
+
+
+UNUSED_DAYS = 7
+
+
+def prune(parent: Path, prefix: str, keep: str) -> None:
+    """Remove the folders ``prefix*`` of ``parent`` but ``keep`` that no build used for UNUSED_DAYS (each
+    use sets a folder's modification time)."""
+    import shutil
+    import time
+
+    limit = time.time() - UNUSED_DAYS * 86400
+    try:
+        old = [p for p in parent.iterdir() if p.name.startswith(prefix) and p.name != keep and p.is_dir()
+               and p.stat().st_mtime < limit]
+    except OSError:
+        return
+    for folder in old:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def load(site_dir: Path, name: str = CACHE_FILE) -> dict:
     """A cache file of a site, or an empty cache when it is missing, unreadable or from other code."""
     path = site_dir / CACHE_DIR / name

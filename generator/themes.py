@@ -52,7 +52,7 @@ def find_theme(site_dir: Path, name: str) -> Theme:
         meta_path = folder / "theme.yaml"
         meta = {}
         if meta_path.is_file():
-            meta, _ = yamlio.load(meta_path.read_text(encoding="utf-8"), str(meta_path))
+            meta, _ = yamlio.load_settings(meta_path.read_text(encoding="utf-8"), str(meta_path))
         current = (meta or {}).get("extends") or ""
     return Theme(name, tuple(dirs))
 

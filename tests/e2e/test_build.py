@@ -194,10 +194,12 @@ def test_console_script_and_module_agree(site_factory, real_seed_text):
 
 def test_a_build_with_nothing_to_do_stops_before_the_renderer_is_even_imported(site_factory, real_seed_text):
     """`scholarsite build` looks at what it reads first, with only that imported: when nothing changed it
-    reports every file unchanged without importing Jinja, markdown-it or the importer."""
-    site = site_factory(real_seed_text)
+    reports every file unchanged without importing Jinja, markdown-it or the importer, nor PyYAML (the
+    settings parsed as before: yamlio.load_settings) or dataclasses."""
+    site = site_factory(real_seed_text, "title: Ross's papers\n")
     assert run_cli(["build"], cwd=site).returncode == 0
-    heavy = ("jinja2", "markdown_it", "generator.build", "generator.content", "generator.render")
+    heavy = ("jinja2", "markdown_it", "generator.build", "generator.content", "generator.render", "yaml",
+             "dataclasses")
     code = ("import sys; from generator.cli import main; sys.argv = ['scholarsite', 'build']; status = main(); "
             f"print(status, [name for name in {heavy!r} if name in sys.modules])")
     done = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True, timeout=120)
