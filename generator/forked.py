@@ -132,8 +132,12 @@ class Ends:
         """``back``: the indexes from there on are the back's from the start (count: none)."""
         self.count = count
         self.start = count if back is None else back
-        self.memory = mmap.mmap(-1, 8)  # (anonymous and shared: a forked process writes where this one reads)
-        self.ends = memoryview(self.memory).cast("i")
+        self.ends: memoryview | list[int]
+        try:
+            memory = mmap.mmap(-1, 8)  # (anonymous and shared: a forked process writes where this one reads)
+            self.ends = memoryview(memory).cast("i")
+        except (OSError, ValueError):  # (no memory to share: the back then takes all it can, done twice)
+            self.ends = [0, 0]
         self.ends[0], self.ends[1] = 0, self.start
 
     def front(self) -> Iterator[int]:

@@ -70,18 +70,18 @@ def fork_available() -> bool:
 
 
 def math_pages(todo: list[pages.Page], site: Site) -> list[int]:
-    """The pages of ``todo`` (indexes) that show an abstract with math in the built-in themes: a paper's own
-    page and the home page, when it shows such a paper (its lists: ``_holds``). The forked process of
-    Maker.render_shared renders them, so that only it imports latex2mathml (20 ms; should another page
-    show one, this process imports it too). None when they are more than a quarter of the pages or the
-    bio has math (the home page shows it): latex2mathml is then imported before the fork, for both
-    processes (markup.prepare)."""
+    """The pages of ``todo`` (indexes) that show math in the built-in themes: a paper's own page when its
+    abstract has some, and the home page when it shows such a paper (its lists: ``_holds``) or the bio has
+    math. The forked process of Maker.render_shared renders them, so that only it imports latex2mathml
+    (20 ms; should another page show math, this process imports it too). None when they are more than a
+    quarter of the pages: latex2mathml is then imported before the fork, for both (markup.prepare)."""
     with_math = {id(paper) for paper in site.papers if markup.math_spans(paper.abstract)}
-    if not with_math:
+    bio = bool(markup.math_spans(site.bio))
+    if not (with_math or bio):
         return []
     showing = [i for i, page in enumerate(todo) if id(page.context.get("paper")) in with_math
-               or page.path == "index.html" and _holds(page.context, with_math)]
-    if len(showing) * 4 > len(todo) or markup.math_spans(site.bio):
+               or page.path == "index.html" and (bio or _holds(page.context, with_math))]
+    if len(showing) * 4 > len(todo):
         markup.prepare([site.bio, *(paper.abstract for paper in site.papers)])
         return []
     return showing
@@ -284,7 +284,9 @@ class Maker:
         on, renders pages from the back of the list while this one stages the import's files, makes the
         exports and renders pages from the front, until they meet (forked.Ends). The pages that show math
         are at the back, the forked process's from the start (see math_pages). The pages reach ``sink`` in
-        that order (where there is no fork, the forked process's part is done here at the end, see Forked)."""
+        that order (where there is no fork, or the forked process gave no answer, its part is done here at the
+        end, see Forked). Of pages that fail, the one told is the first in that order: the forked process
+        stops at the first of its own, and this one takes every page before it."""
         share = self.parallel and cores and len(todo) >= SHARE_MIN
         reserved = math_pages(todo, site) if share else []
         if reserved:

@@ -10,6 +10,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import time
 from pathlib import Path
 
 from .output import digest as digest_of_file
@@ -88,38 +89,49 @@ def code_version() -> str:
 def user_cache_dir(name: str) -> Path | None:
     """A folder of the user's cache for what is worth keeping across sites and clean builds, as Python keeps
     __pycache__ (``$XDG_CACHE_HOME/scholarsite/NAME-<code version>``: the code decides what is kept); None
-    when there is no writable place. Making one removes those of other versions unused for a week (each
-    version would otherwise leave its folder behind)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    when there is no writable place. Its first use of a day removes the folders of other versions that no
+    build used for a week (each version would otherwise leave its folder behind)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # (unset, or relative: the XDG spec says to ignore it)
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+        if not os.path.isabs(base):  # (no home to expand)
+            return None
     folder = Path(base) / "scholarsite" / f"{name}-{code_version()[:16]}"
-    made = not folder.is_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        os.utime(folder)  # (used now: see prune)
-    except OSError:
+        try:
+            used = folder.stat().st_mtime
+        except FileNotFoundError:
+            folder.mkdir(parents=True, exist_ok=True)
+            used = 0.0
+        if not os.access(folder, os.W_OK):
+            return None
+        if time.time() - used > 86400:  # (once a day at most: this folder is marked used, see prune)
+            os.utime(folder)
+            prune(folder.parent, f"{name}-", keep=folder.name)
+    except OSError:  # (a folder that cannot be reached or made, a name too long...)
         return None
-    if made:
-        prune(folder.parent, f"{name}-", keep=folder.name)
-    return folder if os.access(folder, os.W_OK) else None
+    return folder
 
 
 UNUSED_DAYS = 7
 
 
 def prune(parent: Path, prefix: str, keep: str) -> None:
-    """Remove the folders ``prefix*`` of ``parent`` but ``keep`` that no build used for UNUSED_DAYS (each
-    use sets a folder's modification time)."""
+    """Remove what ``parent`` holds named ``prefix*`` but ``keep`` and not used for UNUSED_DAYS (by its
+    modification time: a cache folder's is set when used, a kept file's when written)."""
     import shutil
-    import time
 
     limit = time.time() - UNUSED_DAYS * 86400
     try:
-        old = [p for p in parent.iterdir() if p.name.startswith(prefix) and p.name != keep and p.is_dir()
+        old = [p for p in parent.iterdir() if p.name.startswith(prefix) and p.name != keep
                and p.stat().st_mtime < limit]
     except OSError:
         return
-    for folder in old:
-        shutil.rmtree(folder, ignore_errors=True)
+    for path in old:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def load(site_dir: Path, name: str = CACHE_FILE) -> dict:

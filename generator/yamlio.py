@@ -55,7 +55,7 @@ def load_settings(text: str, path: str) -> tuple[object, dict[str, int]]:
     """load() for a settings file (site.yaml, theme.yaml), parsed once: what it gave is kept in the user's
     cache (store.user_cache_dir) by the digest of the text, so that a build whose settings are as before
     imports no YAML library. Kept only when JSON gives it back the same (not dates, or keys that are not
-    text), and only what parsed without a problem."""
+    text), and only what parsed without a problem; writing one removes those written a week ago or more."""
     folder = store.user_cache_dir("settings")
     kept = folder / f"{store.digest(text)}.json" if folder is not None else None
     if kept is not None:
@@ -73,6 +73,7 @@ def load_settings(text: str, path: str) -> tuple[object, dict[str, int]]:
             if json.loads(encoded) == [data, lines]:
                 temporary.write_text(encoded, encoding="utf-8")
                 os.replace(temporary, kept)
+                store.prune(kept.parent, "", keep=kept.name)  # (settings of long ago: one file per text)
         except (TypeError, ValueError):  # (not JSON: parsed each time)
             pass
         except OSError:  # (nowhere to write it)

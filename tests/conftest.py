@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -22,6 +23,19 @@ def make_site(folder: Path, seed_text: str | bytes | None = None, config: str = 
         data = seed_text.encode("utf-8") if isinstance(seed_text, str) else seed_text
         (folder / "seeds" / name).write_bytes(data)
     return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory):
+    """The user's cache (compiled templates, parsed settings: store.user_cache_dir) in a folder of the test
+    session, for this process and the processes it starts: the tests neither read nor prune the real one."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
 
 
 @pytest.fixture

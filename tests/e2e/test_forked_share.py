@@ -30,15 +30,25 @@ def test_a_site_rendered_with_a_forked_share_is_the_site_one_process_renders(sit
     assert_same_as_fresh(site, tmp_path)
 
 
-def test_a_mistake_in_a_page_of_the_forked_share_is_reported_as_one_process_reports_it(site_factory):
+MISTAKES = {"math": "{% if '$' in paper.abstract %}{{ 1 / 0 }}{% endif %}",  # (a page the forked process renders)
+            "old": "{% if paper.date.year < 2016 %}{{ {}[paper.slug] }}{% endif %}"}  # (pages at the back)
+
+
+@pytest.mark.parametrize("mistake", sorted(MISTAKES))
+def test_a_mistake_in_a_page_of_the_forked_share_is_reported_as_one_process_reports_it(site_factory, mistake):
+    """Where several pages fail, the one told is the first in the list's order, whichever process took it."""
     site = site_factory(REAL_SEED.read_bytes(), "title: T\n", REAL_SEED.name)
     (site / "templates").mkdir()
     paper = (ROOT / "themes/scholar/templates/paper.html").read_text(encoding="utf-8")
-    mathy = "{% if '$' in paper.abstract %}{{ 1 / 0 }}{% endif %}"  # (a page the forked process renders)
-    (site / "templates" / "paper.html").write_text(paper.replace("{% block main %}", "{% block main %}" + mathy),
-                                                   encoding="utf-8")
-    code = ("import json, sys; from pathlib import Path; from generator import build as b, errors, forked, make; "
-            "made = []\n"
+    broken = paper.replace("{% block main %}", "{% block main %}" + MISTAKES[mistake])
+    (site / "templates" / "paper.html").write_text(broken, encoding="utf-8")
+    code = ("import json, os, sys, time; from pathlib import Path\n"
+            "from generator import build as b, errors, forked, make\n"
+            "made = []; parent = os.getpid(); render = make.render_page\n"
+            "def slowly(*args):\n"  # (the build's own process renders slowly: the forked one takes the last pages)
+            "    if os.getpid() == parent: time.sleep(0.002)\n"
+            "    return render(*args)\n"
+            "make.render_page = slowly\n"
             "class Noted(forked.Forked):\n"
             "    def __init__(self, work, **how):\n"
             "        super().__init__(work, **how); made.append(self.forked)\n"

@@ -82,10 +82,14 @@ def take(ends: forked.Ends, side: str, seed: int) -> list[int]:
     return taken
 
 
+@pytest.mark.parametrize("shared", [True, False], ids=["shared", "no-shared-memory"])
 @pytest.mark.parametrize("reserved", [0, 3])
-def test_two_processes_taking_from_both_ends_leave_no_index_to_neither(reserved):
+def test_two_processes_taking_from_both_ends_leave_no_index_to_neither(reserved, shared, monkeypatch):
     """forked.Ends: the front's indexes are those below front_end, the back's (in the forked process) cover
-    the others, whatever the two take in the meantime; the reserved last ones are the back's."""
+    the others, whatever the two take in the meantime; the reserved last ones are the back's. Without
+    memory to share, each process sees only its own end: the back then takes everything it can."""
+    if not shared:
+        monkeypatch.setattr(forked.mmap, "mmap", lambda *args: (_ for _ in ()).throw(OSError(12, "no memory")))
     for trial in range(25):
         count = 1 + trial * 3
         ends = forked.Ends(count, max(count - reserved, 0))
@@ -105,3 +109,4 @@ def test_the_back_taken_here_after_a_forked_process_that_gave_no_answer_takes_wh
     assert list(ends.back()) == [8, 9, 7, 6, 5]
     alone = forked.Ends(4, 3)  # (and where nothing was forked: the front takes all but the reserved)
     assert list(alone.front()) == [0, 1, 2] and list(alone.back()) == [3]
+

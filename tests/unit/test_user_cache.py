@@ -57,13 +57,43 @@ def test_without_a_writable_cache_the_settings_are_parsed_each_time(tmp_path, mo
     assert yamlio.load_settings("title: T\n", "site.yaml") == ({"title": "T"}, {"title": 1})
 
 
-def test_making_a_cache_folder_removes_other_versions_unused_for_a_week(cache_home):
+def aged(path, days: float) -> None:
+    when = time.time() - days * 86400
+    os.utime(path, (when, when))
+
+
+def test_the_first_use_of_a_day_removes_the_folders_of_other_versions_unused_for_a_week(cache_home):
     cache_home.mkdir(parents=True)
-    week_ago = time.time() - (store.UNUSED_DAYS + 1) * 86400
-    for name, when in [("templates-old", week_ago), ("templates-recent", time.time()), ("settings-old", week_ago)]:
+    for name, days in [("templates-old", store.UNUSED_DAYS + 1), ("templates-recent", 1), ("settings-old", 30)]:
         (cache_home / name).mkdir()
         (cache_home / name / "x").write_text("x", encoding="utf-8")
-        os.utime(cache_home / name, (when, when))
-    made = store.user_cache_dir("templates")
+        aged(cache_home / name, days)
+    made = store.user_cache_dir("templates")  # (made now: its first use)
     assert made is not None and made.is_dir()
     assert sorted(p.name for p in cache_home.iterdir()) == sorted([made.name, "templates-recent", "settings-old"])
+    aged(cache_home / "templates-recent", store.UNUSED_DAYS + 1)
+    assert store.user_cache_dir("templates") == made and (cache_home / "templates-recent").is_dir()  # (used today)
+    aged(made, 1.5)
+    assert store.user_cache_dir("templates") == made and not (cache_home / "templates-recent").exists()
+    assert time.time() - made.stat().st_mtime < 60  # (marked used)
+
+
+def test_a_settings_file_written_removes_those_written_a_week_ago(cache_home):
+    yamlio.load_settings("title: A\n", "site.yaml")
+    old = next(cache_home.glob("settings-*/*.json"))
+    aged(old, store.UNUSED_DAYS + 1)
+    yamlio.load_settings("title: B\n", "site.yaml")
+    assert not old.exists() and len(kept_files(cache_home)) == 1
+
+
+@pytest.mark.parametrize("where", ["relative/cache", "/" + "x" * 300])
+def test_a_relative_or_unusable_cache_home_is_not_used(tmp_path, monkeypatch, where):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", where)
+    found = store.user_cache_dir("settings")
+    if where.startswith("/"):
+        assert found is None  # (a name too long: parsed each time)
+    else:  # (the XDG spec: a relative path is ignored)
+        assert found is not None and found.parent == tmp_path / "home" / ".cache" / "scholarsite"
+        assert not (tmp_path / "relative").exists()
