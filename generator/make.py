@@ -74,7 +74,7 @@ def math_pages(todo: list[pages.Page], site: Site) -> list[int]:
     abstract has some, and the home page when it shows such a paper (its lists: ``_holds``) or the bio has
     math. The forked process of Maker.render_shared renders them, so that only it imports latex2mathml
     (20 ms; should another page show math, this process imports it too). None when they are more than a
-    quarter of the pages: latex2mathml is then imported before the fork, for both (markup.prepare)."""
+    quarter of the pages: latex2mathml is then imported before the fork, for both."""
     with_math = {id(paper) for paper in site.papers if markup.math_spans(paper.abstract)}
     bio = bool(markup.math_spans(site.bio))
     if not (with_math or bio):
@@ -82,7 +82,7 @@ def math_pages(todo: list[pages.Page], site: Site) -> list[int]:
     showing = [i for i, page in enumerate(todo) if id(page.context.get("paper")) in with_math
                or page.path == "index.html" and (bio or _holds(page.context, with_math))]
     if len(showing) * 4 > len(todo):
-        markup.prepare([site.bio, *(paper.abstract for paper in site.papers)])
+        markup.latex_converter()  # (imported before the fork, for both processes)
         return []
     return showing
 
@@ -309,7 +309,7 @@ class Maker:
             last, searched = helper.result()
         finally:
             helper.cancel()
-        if share and helper.answered:
+        if helper.answered and ends.front_end < len(todo):  # (the forked process rendered pages too)
             self.workers = 2
         for i in range(ends.front_end, len(todo)):
             sink(todo[i].path, last[i])

@@ -139,13 +139,6 @@ class Deferred(types.ModuleType):
                 del sys.modules[name]
 
 
-def prepare(texts) -> None:
-    """Import what rendering ``texts`` needs (latex2mathml when any has math), so that processes forked
-    afterwards to render them share it instead of each importing it."""
-    if any(map(math_spans, texts)):
-        latex_converter()
-
-
 def _latex2mathml_version(name: str) -> str:
     if name != "__version__":
         raise AttributeError(f"module 'latex2mathml' has no attribute {name!r}")

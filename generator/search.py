@@ -8,7 +8,7 @@ import operator
 from dataclasses import dataclass, field
 
 from . import lunrindex, lunrpack, views
-from .jsontext import dumps, safe, script_json  # noqa: F401 (script_json: search's API too)
+from .jsontext import dumps, safe
 from .model import Paper, Site, category_name
 
 FIELDS: list[tuple[str, float]] = [("title", 10), ("authors", 5), ("abstract", 1), ("year", 1), ("category", 1)]

@@ -23,10 +23,10 @@ REAL_SEED = ROOT / "seeds" / "000_fe8ce17d2e942b33.txt"
 SEED_NAME = "me.txt"
 
 
-def run_python(code: str, *args: str, timeout: float = 300) -> str:
-    """What ``python -c code args`` prints, run in a process of its own from the repository (failing with
-    what it printed on stderr when it fails)."""
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
+def run_python(code: str, *args: str, timeout: float = 300, cwd: Path = ROOT) -> str:
+    """What ``python -c code args`` prints, run in a process of its own from ``cwd`` (the repository by
+    default), failing with what it printed on stderr when it fails."""
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=cwd,
                           timeout=timeout)
     assert done.returncode == 0, done.stderr
     return done.stdout

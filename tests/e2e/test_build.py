@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from generator import seed
+from watchkit import run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_YEARS = {2014: 1, 2015: 1, 2016: 5, 2017: 9, 2018: 5, 2019: 9, 2020: 4, 2021: 8, 2022: 2, 2023: 2,
@@ -202,14 +203,12 @@ def test_a_build_with_nothing_to_do_stops_before_the_renderer_is_even_imported(s
              "dataclasses")
     code = ("import sys; from generator.cli import main; sys.argv = ['scholarsite', 'build']; status = main(); "
             f"print(status, [name for name in {heavy!r} if name in sys.modules])")
-    done = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert "(0 written, " in done.stdout and done.stdout.splitlines()[-1] == "0 []"
+    done = run_python(code, cwd=site, timeout=120)
+    assert "(0 written, " in done and done.splitlines()[-1] == "0 []"
     paper = site / "content" / "papers" / "segment-anything.yaml"
     paper.write_text(paper.read_text(encoding="utf-8") + "venue: ICCV 2023\n", encoding="utf-8")
-    again = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True, timeout=120)
-    assert again.returncode == 0, again.stderr
-    assert "(0 written, " not in again.stdout and "'jinja2'" in again.stdout.splitlines()[-1]
+    again = run_python(code, cwd=site, timeout=120)
+    assert "(0 written, " not in again and "'jinja2'" in again.splitlines()[-1]
     assert "ICCV 2023" in (site / "output/papers/segment-anything/index.html").read_text(encoding="utf-8")
 
 
@@ -224,9 +223,7 @@ def test_the_output_checked_in_another_process_still_notices_a_file_deleted_or_e
             f"inputs.HERE = {here}; sys.argv = ['scholarsite', 'build']; sys.exit(cli.main())")
 
     def build_forked() -> str:
-        done = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
+        return run_python(code, cwd=site, timeout=120)
 
     build_forked()
     assert "(0 written, " in build_forked()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from generator.pipeline import run_import
-from generator.search import script_json
+from generator.jsontext import script_json
 
 
 def test_script_json_cannot_break_out_of_a_script_element():

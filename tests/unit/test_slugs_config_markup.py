@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 
 import pytest
 
 from generator import markup, slugs
 from generator.config import load_config
 from generator.errors import InputError
+from watchkit import run_python
 
 
 @pytest.mark.parametrize("title, slug", [
@@ -83,8 +82,7 @@ def test_math_in_a_fresh_process_converts_and_latex2mathml_still_knows_its_versi
               "print('<msqrt>' in html, 'importlib.metadata' in sys.modules);"
               "import latex2mathml, importlib.metadata as m;"
               "print(latex2mathml.__version__ == m.version('latex2mathml'))")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["True", "False", "True"]
+    assert run_python(script).split() == ["True", "False", "True"]
 
 
 def test_math_in_a_fresh_process_does_not_import_the_web_client_and_saxutils_still_finds_it():
@@ -94,8 +92,7 @@ def test_math_in_a_fresh_process_does_not_import_the_web_client_and_saxutils_sti
               "print('<msqrt>' in html, 'http.client' in sys.modules, 'urllib.request' in sys.modules);"
               "import xml.sax.saxutils as su; print(su.urllib.request.url2pathname('a%20b'));"
               "import urllib.request; print(urllib.request.Request('http://x.org/a').host, 'http.client' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["True", "False", "False", "a", "b", "x.org", "True"]
+    assert run_python(script).split() == ["True", "False", "False", "a", "b", "x.org", "True"]
 
 
 def test_a_plain_abstract_is_rendered_without_importing_markdown_it():
@@ -105,8 +102,7 @@ def test_a_plain_abstract_is_rendered_without_importing_markdown_it():
               "html = markup.render('We present a plain abstract, e.g. this one, at https://x.org/a.');"
               "math = markup.render('We scale by $O(\\sqrt{s})$ with a p*p stem and 3*3 kernels.');"
               "print('<a href=' in html, '<math' in math and '<em>' in math, 'markdown_it' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["True", "True", "False"]
+    assert run_python(script).split() == ["True", "True", "False"]
 
 
 def test_code_url():
